@@ -1,0 +1,66 @@
+// Opens the configured database (embedded PGlite, or PostgreSQL) behind one Prisma client.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { DatabaseConfig } from "../config/index.js";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { type OpenEmbeddedOptions, openEmbedded } from "./embedded.js";
+import { openPostgres } from "./postgres.js";
+import type { SqlPool } from "./sql.js";
+
+export { PrismaClient } from "../generated/prisma/client.js";
+export type { Prisma } from "../generated/prisma/client.js";
+export type { SqlPool, SqlSession } from "./sql.js";
+
+export interface QueryEvent {
+  query: string;
+  durationMs: number;
+}
+
+export interface Database {
+  readonly kind: DatabaseConfig["kind"];
+  readonly prisma: PrismaClient;
+  /** Raw connections, for migrations and health checks. */
+  readonly pool: SqlPool;
+  /** Calls `listener` for every SQL statement Prisma sends; returns a function that stops it. */
+  onQuery(listener: (event: QueryEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions extends OpenEmbeddedOptions {
+  onPoolError?: (error: Error) => void;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const backend =
+    config.kind === "embedded"
+      ? await openEmbeddedBackend(config.dataDir, options)
+      : openPostgresBackend(config.url, config.poolSize, options);
+  const prisma = new PrismaClient({ adapter: backend.adapter, log: [{ emit: "event", level: "query" }] });
+  const listeners = new Set<(event: QueryEvent) => void>();
+  prisma.$on("query", (event) => {
+    for (const listener of listeners) listener({ query: event.query, durationMs: event.duration });
+  });
+  return {
+    kind: config.kind,
+    prisma,
+    pool: backend.pool,
+    onQuery(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await prisma.$disconnect();
+      await backend.close();
+    },
+  };
+}
+
+async function openEmbeddedBackend(dataDir: string, options: OpenEmbeddedOptions) {
+  const embedded = await openEmbedded(dataDir, options);
+  return { ...embedded, adapter: new PrismaPGlite(embedded.pglite) };
+}
+
+function openPostgresBackend(url: string, poolSize: number, options: OpenDatabaseOptions) {
+  const postgres = openPostgres(url, poolSize, options.onPoolError ?? (() => {}));
+  return { ...postgres, adapter: new PrismaPg(postgres.pgPool) };
+}

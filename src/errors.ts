@@ -1,0 +1,49 @@
+// The one error type of Gatehouse. Domain rules raise it with a stable code; each transport maps
+// it (GraphQL `extensions.code`, HTTP status, OAuth `error`). Anything else that escapes is a bug
+// and is masked as INTERNAL_SERVER_ERROR.
+
+export const errorCodes = {
+  BAD_USER_INPUT: "The input is invalid; `field` names the offending input when there is one.",
+  NOT_FOUND: "The object does not exist (or the caller may not know that it exists).",
+  CONFLICT: "The change would break a uniqueness rule, or the object changed meanwhile.",
+  ROLE_TYPE_MISMATCH: "A role of one type (USER or MACHINE_TO_MACHINE) was given to the other kind of member.",
+  MEMBERSHIP_REQUIRED: "The user or application must be a member of the organization first.",
+  UNAUTHENTICATED: "The request's token is missing where one is required, or is invalid.",
+  FORBIDDEN: "The token is valid but does not grant this operation.",
+  INTERNAL_SERVER_ERROR: "An unexpected failure; details are in the server log, never in the response.",
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface GatehouseErrorOptions extends ErrorOptions {
+  /** The input field at fault, as a path (`input.name`), for BAD_USER_INPUT. */
+  field?: string;
+  /** Extra machine-readable details, safe to show to the caller. */
+  details?: Record<string, unknown>;
+}
+
+export class GatehouseError extends Error {
+  readonly field: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: GatehouseErrorOptions = {},
+  ) {
+    super(message, options);
+    this.name = "GatehouseError";
+    this.field = options.field;
+    this.details = options.details;
+  }
+}
+
+/** Throws a GatehouseError unless `condition` holds. */
+export function assertThat(
+  condition: unknown,
+  code: ErrorCode,
+  message: string,
+  options?: GatehouseErrorOptions,
+): asserts condition {
+  if (!condition) throw new GatehouseError(code, message, options);
+}

@@ -1,0 +1,52 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config/index.js";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database on localhost:4000", () => {
+    const config = loadConfig({});
+    expect(config.server).toEqual({ host: "127.0.0.1", port: 4000, shutdownTimeoutMs: 10_000 });
+    expect(config.database).toEqual({ kind: "embedded", dataDir: resolve(".gatehouse") });
+    expect(config.migrateOnStart).toBe(true);
+    expect(config.logLevel).toBe("info");
+  });
+
+  it("switches to PostgreSQL when DATABASE_URL is set, with a configurable pool", () => {
+    const config = loadConfig({ DATABASE_URL: "postgresql://db.internal:5432/gatehouse", DATABASE_POOL_SIZE: "25" });
+    expect(config.database).toEqual({ kind: "postgres", url: "postgresql://db.internal:5432/gatehouse", poolSize: 25 });
+  });
+
+  it("lets CLI flags override the environment", () => {
+    const config = loadConfig(
+      { PORT: "5000", GATEHOUSE_DATA_DIR: "/var/lib/a" },
+      { port: "6000", dataDir: "/var/lib/b", migrateOnStart: "false" },
+    );
+    expect(config.server.port).toBe(6000);
+    expect(config.database).toEqual({ kind: "embedded", dataDir: "/var/lib/b" });
+    expect(config.migrateOnStart).toBe(false);
+  });
+
+  it("keeps memory:// data directories as they are", () => {
+    expect(loadConfig({ GATEHOUSE_DATA_DIR: "memory://" }).database).toEqual({ kind: "embedded", dataDir: "memory://" });
+  });
+
+  it("names every invalid variable, and what is wrong with it", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "http", DATABASE_URL: "mysql://x/y", LOG_LEVEL: "loud", GATEHOUSE_MIGRATE_ON_START: "maybe" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems).toContain('PORT must be a number (got "http")');
+    expect(problems).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://x/y")');
+    expect(problems.find((p) => p.startsWith("LOG_LEVEL"))).toMatch(/one of fatal, error/);
+    expect(problems).toContain('GATEHOUSE_MIGRATE_ON_START must be true or false (got "maybe")');
+  });
+
+  it("names the flag, not the variable, when the bad value came from a flag", () => {
+    expect(() => loadConfig({}, { port: "70000" })).toThrow(/--port must be between 0 and 65535 \(got "70000"\)/);
+  });
+});

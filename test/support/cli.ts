@@ -1,0 +1,72 @@
+// Runs the `gatehouse` CLI as a separate process, the way an operator does.
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const cliArgs = ["--import", "tsx", "src/cli.ts"];
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment for the CLI: only what the test gives, plus PATH and HOME. */
+function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...env };
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...cliArgs, ...args], { cwd: root, env: cliEnv(env) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  /** Every log line so far, parsed. */
+  logs: Record<string, unknown>[];
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `gatehouse serve` on a free port and resolves once it listens. */
+export function serve(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...cliArgs, "serve", "--port", "0", ...args], { cwd: root, env: cliEnv(env) });
+  const logs: Record<string, unknown>[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        if (!line.startsWith("{")) continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.msg === "Gatehouse is listening") {
+          resolve({
+            child,
+            url: entry.url as string,
+            logs,
+            stop() {
+              child.kill("SIGTERM");
+              return exited;
+            },
+          });
+        }
+      }
+    });
+    exited.then((code) => reject(new Error(`gatehouse serve exited with ${code}: ${stderr}`)));
+  });
+}
