@@ -4,10 +4,13 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Config } from "./config/index.js";
 import { type Database, type OpenDatabaseOptions, openDatabase } from "./db/index.js";
-import { type Migration, MigrationError, migrate, migrationStatus, readMigrations } from "./db/migrate.js";
+import { readMigrations } from "./db/migrate.js";
+import { prepareDatabase } from "./db/prepare.js";
+import { type AuthServices, createAuthServices } from "./auth/services.js";
 import { buildSchema } from "./graphql/schema/index.js";
 import { createGraphQL } from "./graphql/yoga.js";
 import { createApp } from "./http/app.js";
+import { localUrl } from "./http/url.js";
 import type { Logger } from "./logger.js";
 
 export interface RunningServer {
@@ -15,6 +18,7 @@ export interface RunningServer {
   url: string;
   port: number;
   db: Database;
+  services: AuthServices;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
   stop(): Promise<void>;
 }
@@ -31,36 +35,23 @@ export async function startServer(config: Config, logger: Logger, options: Start
   try {
     const migrations = await readMigrations();
     await prepareDatabase(db, migrations, config.migrateOnStart, logger);
+    let url = "";
+    const services = await createAuthServices({ config, db, logger, issuer: () => url });
     const schema = buildSchema();
-    const yoga = createGraphQL({ schema, db, logger });
-    const app = createApp({ db, migrations, yoga, logger });
+    const yoga = createGraphQL({ schema, services, logger });
+    const app = createApp({ services, migrations, yoga, logger });
     const server = createServer(getRequestListener(app.fetch));
     await listen(server, config.server.port, config.server.host);
     const { port } = server.address() as AddressInfo;
-    const url = `http://${formatHost(config.server.host)}:${port}`;
-    logger.info({ url, graphql: `${url}/graphql`, database: db.kind }, "Gatehouse is listening");
-    return { url, port, db, stop: gracefulStop(server, db, config.server.shutdownTimeoutMs, logger) };
+    url = localUrl(config.server.host, port);
+    logger.info(
+      { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
+      "Gatehouse is listening",
+    );
+    return { url, port, db, services, stop: gracefulStop(server, db, config.server.shutdownTimeoutMs, logger) };
   } catch (error) {
     await db.close();
     throw error;
-  }
-}
-
-async function prepareDatabase(db: Database, migrations: Migration[], migrateOnStart: boolean, logger: Logger) {
-  if (migrateOnStart) {
-    await migrate(db.pool, migrations, {
-      onLockWait: () => logger.info("waiting for another process to finish applying migrations"),
-      onApplied: (name, ms) => logger.info({ migration: name, ms: Math.round(ms) }, "migration applied"),
-    });
-    return;
-  }
-  const { pending } = await migrationStatus(db.pool, migrations);
-  if (pending.length > 0) {
-    throw new MigrationError(
-      `${pending.length} migration(s) pending (${pending.join(", ")}) and GATEHOUSE_MIGRATE_ON_START is false. ` +
-        "Run `gatehouse migrate` first.",
-      pending[0]!,
-    );
   }
 }
 
@@ -74,10 +65,6 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function formatHost(host: string): string {
-  if (host === "0.0.0.0" || host === "::") return "localhost";
-  return host.includes(":") ? `[${host}]` : host;
-}
 
 function gracefulStop(server: Server, db: Database, timeoutMs: number, logger: Logger): () => Promise<void> {
   let stopping: Promise<void> | undefined;

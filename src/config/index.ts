@@ -10,11 +10,33 @@ export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
   | { kind: "postgres"; url: string; poolSize: number };
 
+export type TrustedIssuerConfig = OptionValues["trustedIssuers"][number];
+
+export interface TokenConfig {
+  signingAlgorithm: OptionValues["signingAlgorithm"];
+  /** Resource indicator of Gatehouse's management API. */
+  managementResource: string;
+  organizationTokenTtl: number;
+  organizationAudiencePrefix: string;
+  clockToleranceSeconds: number;
+  mfaRequiresAmr: boolean;
+}
+
 export interface Config {
+  mode: "development" | "production";
   server: { host: string; port: number; shutdownTimeoutMs: number };
   database: DatabaseConfig;
+  /** Folder for the embedded database and, in development, the generated secret. */
+  dataDir: string;
   migrateOnStart: boolean;
   logLevel: OptionValues["logLevel"];
+  /** Public base URL; when absent (development only) the server's own address is used. */
+  issuer: string | undefined;
+  /** Key-encryption secrets, newest first; absent in development means "generate and keep one". */
+  secrets: string[] | undefined;
+  tokens: TokenConfig;
+  trustedIssuers: TrustedIssuerConfig[];
+  graphql: { rejectUnauthorizedOperations: boolean };
 }
 
 export class ConfigError extends Error {
@@ -48,16 +70,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       problems.push(`${source} ${message} (got ${JSON.stringify(raw)})`);
     }
   }
+  const v = values as OptionValues;
+  const mode = v.mode ?? (env.NODE_ENV === "production" ? "production" : "development");
+  if (mode === "production") {
+    if (!v.issuer) problems.push(`${optionSpecs.issuer.env} is required in production`);
+    if (!v.secret) problems.push(`${optionSpecs.secret.env} is required in production`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const v = values as OptionValues;
+  const dataDir = normalizeDataDir(v.dataDir);
   return {
+    mode,
     server: { host: v.host, port: v.port, shutdownTimeoutMs: v.shutdownTimeoutMs },
     database: v.databaseUrl
       ? { kind: "postgres", url: v.databaseUrl, poolSize: v.databasePoolSize }
-      : { kind: "embedded", dataDir: normalizeDataDir(v.dataDir) },
+      : { kind: "embedded", dataDir },
+    dataDir,
     migrateOnStart: v.migrateOnStart,
     logLevel: v.logLevel,
+    issuer: v.issuer,
+    secrets: v.secret,
+    tokens: {
+      signingAlgorithm: v.signingAlgorithm,
+      managementResource: v.managementResource,
+      organizationTokenTtl: v.organizationTokenTtl,
+      organizationAudiencePrefix: v.organizationAudiencePrefix,
+      clockToleranceSeconds: v.clockToleranceSeconds,
+      mfaRequiresAmr: v.mfaRequiresAmr,
+    },
+    trustedIssuers: v.trustedIssuers,
+    graphql: { rejectUnauthorizedOperations: v.rejectUnauthorizedOperations },
   };
 }
 

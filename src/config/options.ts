@@ -47,7 +47,63 @@ const postgresUrl = z
     }
   }, "must be a postgres:// or postgresql:// URL");
 
+const httpUrl = z.string().refine((text) => {
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}, "must be an http:// or https:// URL");
+
+const secretList = z
+  .string()
+  .transform((text) => text.split(",").map((part) => part.trim()).filter(Boolean))
+  .refine((secrets) => secrets.length > 0, "must hold at least one secret")
+  .refine((secrets) => secrets.every((secret) => secret.length >= 32), "each secret must be at least 32 characters");
+
+const trustedIssuer = z
+  .object({
+    issuer: httpUrl,
+    discoveryUrl: httpUrl.optional(),
+    jwksUri: httpUrl.optional(),
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    algorithms: z
+      .array(z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]))
+      .min(1)
+      .default(["RS256", "ES256", "EdDSA"]),
+    createUsers: z.boolean().default(false),
+    trustEmail: z.boolean().default(false),
+  })
+  .strict();
+
+const trustedIssuers = z.string().transform((text, context) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    context.addIssue({ code: "custom", message: "must be a JSON array of trusted issuers" });
+    return z.NEVER;
+  }
+  const parsed = z.array(trustedIssuer).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    context.addIssue({ code: "custom", message: `is invalid at ${issue.path.join(".") || "(root)"}: ${issue.message}` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+const seconds = (max: number) => positiveInt(max);
+
 export const optionSpecs = {
+  mode: option({
+    env: "GATEHOUSE_MODE",
+    flag: "mode",
+    valueName: "<mode>",
+    description:
+      "`development` (auto-generated secret, development tokens, GraphiQL) or `production`. Defaults to production when NODE_ENV=production.",
+    schema: z.enum(["development", "production"], { error: "must be development or production" }),
+  }),
   port: option({
     env: "PORT",
     flag: "port",
@@ -104,6 +160,89 @@ export const optionSpecs = {
     description: "How long a stopping server waits for in-flight requests before closing their connections.",
     defaultValue: "10000",
     schema: positiveInt(600_000),
+  }),
+  issuer: option({
+    env: "GATEHOUSE_ISSUER",
+    flag: "issuer",
+    valueName: "<url>",
+    description:
+      "Public base URL of this Gatehouse: the `iss` of its tokens and the base of its endpoints. Required in production; in development it defaults to the listening address.",
+    schema: httpUrl.transform((url) => url.replace(/\/+$/, "")),
+  }),
+  secret: option({
+    env: "GATEHOUSE_SECRET",
+    flag: "secret",
+    valueName: "<secret>",
+    description:
+      "Secret (32+ characters) that encrypts signing keys at rest. Comma-separated to rotate: the first encrypts, all decrypt. Required in production; development keeps a generated one in the data folder.",
+    schema: secretList,
+  }),
+  signingAlgorithm: option({
+    env: "GATEHOUSE_SIGNING_ALG",
+    flag: "signing-alg",
+    valueName: "<alg>",
+    description: "Algorithm of new signing keys: ES256 or EdDSA (Ed25519).",
+    defaultValue: "ES256",
+    schema: z.enum(["ES256", "EdDSA"], { error: "must be ES256 or EdDSA" }),
+  }),
+  managementResource: option({
+    env: "GATEHOUSE_MANAGEMENT_RESOURCE",
+    flag: "management-resource",
+    valueName: "<uri>",
+    description: "Resource indicator (token audience) of Gatehouse's own management API.",
+    defaultValue: "urn:gatehouse:management",
+    schema: z.string().regex(/^[a-z][a-z0-9+.-]*:\S+$/i, "must be an absolute URI"),
+  }),
+  organizationTokenTtl: option({
+    env: "GATEHOUSE_ORGANIZATION_TOKEN_TTL",
+    flag: "organization-token-ttl",
+    valueName: "<seconds>",
+    description: "Lifetime of organization tokens.",
+    defaultValue: "3600",
+    schema: seconds(86_400),
+  }),
+  organizationAudiencePrefix: option({
+    env: "GATEHOUSE_ORGANIZATION_AUDIENCE_PREFIX",
+    flag: "organization-audience-prefix",
+    valueName: "<prefix>",
+    description: "Audience of organization tokens is this prefix plus the organization id (Logto's by default).",
+    defaultValue: "urn:logto:organization:",
+    schema: z.string().min(1, "must not be empty"),
+  }),
+  trustedIssuers: option({
+    env: "GATEHOUSE_TRUSTED_ISSUERS",
+    flag: "trusted-issuers",
+    valueName: "<json>",
+    description:
+      "JSON array of external OIDC issuers whose access tokens identify users: `issuer`, `audience`, optional `discoveryUrl` or `jwksUri`, `algorithms`, `createUsers`, `trustEmail`.",
+    defaultValue: "[]",
+    schema: trustedIssuers,
+  }),
+  mfaRequiresAmr: option({
+    env: "GATEHOUSE_MFA_REQUIRES_AMR",
+    flag: "mfa-requires-amr",
+    valueName: "<bool>",
+    description:
+      "For organizations requiring MFA, also require the subject token's `amr` claim to show a second factor in this session.",
+    defaultValue: "false",
+    schema: booleanText,
+  }),
+  clockToleranceSeconds: option({
+    env: "GATEHOUSE_CLOCK_TOLERANCE",
+    flag: "clock-tolerance",
+    valueName: "<seconds>",
+    description: "Clock skew tolerated when checking `exp`, `nbf` and `iat` of incoming tokens.",
+    defaultValue: "30",
+    schema: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(0).max(300, "must be at most 300"),
+  }),
+  rejectUnauthorizedOperations: option({
+    env: "GATEHOUSE_REJECT_UNAUTHORIZED",
+    flag: "reject-unauthorized",
+    valueName: "<bool>",
+    description:
+      "Reject a whole GraphQL operation when any field in it is not authorized, instead of returning null and an error for that field.",
+    defaultValue: "false",
+    schema: booleanText,
   }),
   logLevel: option({
     env: "LOG_LEVEL",

@@ -9,17 +9,15 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import GatehouseAuthPlugin from "./auth/plugin.js";
-import { guardedByParent } from "./auth/rules.js";
+import { allowsManagementScope } from "../domain/management.js";
+import { type GatehouseAuthScopes, guardedByParent } from "./auth/rules.js";
 import type { GraphQLContext } from "./context.js";
 import { forbidden } from "./errors.js";
 
 export interface BuilderTypes {
   Context: GraphQLContext;
   PrismaTypes: PrismaTypes;
-  AuthScopes: {
-    public: boolean;
-    authenticated: boolean;
-  };
+  AuthScopes: GatehouseAuthScopes;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
@@ -58,9 +56,16 @@ export function createBuilder() {
       defaultEdgeTypeOptions: { auth: guardedByParent },
     },
     scopeAuth: {
-      authScopes: (context) => ({
+      // Organization checks take an object; cache them by value, not identity.
+      cacheKey: (value) => JSON.stringify(value),
+      authScopes: ({ principal }) => ({
         public: true,
-        authenticated: context.authenticated,
+        authenticated: principal !== null,
+        management: (scope) => principal?.kind === "management" && allowsManagementScope(principal.scopes, scope),
+        organizationPermission: ({ organizationId, permission }) =>
+          principal?.kind === "organization" &&
+          principal.organizationId === organizationId &&
+          principal.scopes.has(permission),
       }),
       unauthorizedError: (_parent, context, info) => forbidden(context, info),
     },

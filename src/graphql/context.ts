@@ -1,9 +1,10 @@
 // What every resolver receives.
+import type { Principal } from "../auth/principal.js";
 import type { Database, PrismaClient } from "../db/index.js";
 
 export interface GraphQLContext {
   db: Database;
   prisma: PrismaClient;
-  /** Whether the request carried a valid token. Anonymous requests may read public fields only. */
-  authenticated: boolean;
+  /** The caller, from the bearer token; null for anonymous requests (public fields only). */
+  principal: Principal | null;
 }

@@ -10,7 +10,6 @@ export function toGraphQLError(error: GatehouseError, path?: readonly (string | 
       code: error.code,
       ...(error.field ? { field: error.field } : {}),
       ...(error.details ? { details: error.details } : {}),
-      ...(error.code === "UNAUTHENTICATED" ? { http: { status: 401 } } : {}),
     },
   });
 }
@@ -18,7 +17,7 @@ export function toGraphQLError(error: GatehouseError, path?: readonly (string | 
 /** The error of a field the caller may not resolve: UNAUTHENTICATED without a token, else FORBIDDEN. */
 export function forbidden(context: GraphQLContext, info: GraphQLResolveInfo): GraphQLError {
   const field = `${info.parentType.name}.${info.fieldName}`;
-  return context.authenticated
+  return context.principal
     ? toGraphQLError(new GatehouseError("FORBIDDEN", `Not authorized to read ${field}.`))
     : toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${field}.`));
 }

@@ -2,8 +2,10 @@
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphQLSchema } from "graphql";
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from "graphql-yoga";
-import type { Database } from "../db/index.js";
+import type { AuthServices } from "../auth/services.js";
 import type { Logger } from "../logger.js";
+import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
+import { authenticate } from "./authenticate.js";
 import type { GraphQLContext } from "./context.js";
 import { maskError } from "./errors.js";
 
@@ -21,13 +23,14 @@ query {
 
 export interface CreateGraphQLOptions {
   schema: GraphQLSchema;
-  db: Database;
+  services: AuthServices;
   logger: Logger;
 }
 
 export type GatehouseYoga = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
-export function createGraphQL({ schema, db, logger }: CreateGraphQLOptions): GatehouseYoga {
+export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions): GatehouseYoga {
+  const { db, config } = services;
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -42,7 +45,12 @@ export function createGraphQL({ schema, db, logger }: CreateGraphQLOptions): Gat
       warn: (...args) => logger.warn({ args }, "graphql"),
       error: (...args) => logger.error({ args }, "graphql"),
     },
-    context: (): GraphQLContext => ({ db, prisma: db.prisma, authenticated: false }),
+    plugins: config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : [],
+    context: async ({ request }): Promise<GraphQLContext> => ({
+      db,
+      prisma: db.prisma,
+      principal: await authenticate(services, request),
+    }),
   });
 }
 

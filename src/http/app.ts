@@ -1,19 +1,23 @@
 // The HTTP surface: GraphQL, health and (later) OAuth endpoints, routed by Hono.
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
-import type { Database } from "../db/index.js";
+import type { AuthServices } from "../auth/services.js";
 import { type Migration, migrationStatus } from "../db/migrate.js";
 import { GRAPHQL_PATH, type GatehouseYoga } from "../graphql/yoga.js";
 import type { Logger } from "../logger.js";
+import { JWKS_PATH, TOKEN_PATH, authorizationServerMetadata, jwksResponse } from "./oauth/metadata.js";
+import { createTokenEndpoint } from "./oauth/token.js";
 
 export interface AppDependencies {
-  db: Database;
+  services: AuthServices;
   migrations: Migration[];
   yoga: GatehouseYoga;
   logger: Logger;
 }
 
-export function createApp({ db, migrations, yoga, logger }: AppDependencies): Hono {
+export function createApp({ services, migrations, yoga, logger }: AppDependencies): Hono {
+  const { db } = services;
   const app = new Hono();
 
   app.use(requestId());
@@ -48,6 +52,20 @@ export function createApp({ db, migrations, yoga, logger }: AppDependencies): Ho
   });
 
   app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => yoga.fetch(c.req.raw, {}));
+
+  // OAuth: browsers call these directly (an SPA exchanging its sign-in token), so CORS is open;
+  // no cookies are involved, so no credentials are allowed.
+  app.use("/.well-known/*", cors());
+  app.use("/oauth/*", cors({ origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 }));
+  for (const path of ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]) {
+    app.get(path, (c) => c.json(authorizationServerMetadata(services)));
+  }
+  app.get(JWKS_PATH, () => jwksResponse(services));
+  const tokenEndpoint = createTokenEndpoint(services, logger);
+  app.post(TOKEN_PATH, (c) => tokenEndpoint(c.req.raw));
+  app.on(["GET", "PUT", "PATCH", "DELETE"], TOKEN_PATH, (c) =>
+    c.json({ error: "invalid_request", error_description: "use POST" }, 405, { allow: "POST" }),
+  );
 
   app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {

@@ -9,10 +9,13 @@ import { runCli, serve } from "../support/cli.js";
 import { testBackend } from "../support/env.js";
 
 describe("gatehouse --help", () => {
-  it.each(["serve", "migrate", "print-schema"])("documents %s", async (command) => {
-    const { code, stdout } = await runCli([command, "--help"]);
-    expect(code).toBe(0);
-    expect(stdout).toContain(`Usage: gatehouse ${command}`);
+  it("documents every command", async () => {
+    const commands = ["serve", "migrate", "print-schema", "bootstrap", "token", "keys rotate", "keys list"];
+    const results = await Promise.all(commands.map((command) => runCli([...command.split(" "), "--help"])));
+    results.forEach(({ code, stdout }, i) => {
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: gatehouse ${commands[i]}`);
+    });
   });
 
   it("lists every configuration option of serve with its environment variable", async () => {
@@ -129,5 +132,84 @@ describe(`gatehouse migrate and serve on ${testBackend === "postgres" ? "Postgre
     const { code, stderr } = await runCli(["serve", "--port", "0"], env);
     expect(code).toBe(1);
     expect(stderr).toContain("gatehouse: Migration 20261121000000_init was edited after it was applied");
+  });
+});
+
+describe("gatehouse bootstrap, token and keys", () => {
+  let dataDir: string;
+  let database: TestDatabase;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "gatehouse-cli-"));
+    database = await createTestDatabase({ migrated: false });
+    env = {
+      GATEHOUSE_SECRET: "s".repeat(40),
+      ...(database.config.kind === "postgres"
+        ? { DATABASE_URL: database.config.url }
+        : { GATEHOUSE_DATA_DIR: join(dataDir, "data") }),
+    };
+  });
+  afterAll(async () => {
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("bootstraps an admin once, showing its secret only the first time", async () => {
+    const first = await runCli(["bootstrap", "--json"], env);
+    expect(first.code).toBe(0);
+    const created = JSON.parse(first.stdout) as Record<string, string>;
+    expect(created).toEqual({
+      issuer: "http://127.0.0.1:4000",
+      tokenEndpoint: "http://127.0.0.1:4000/oauth/token",
+      managementResource: "urn:gatehouse:management",
+      clientId: expect.any(String),
+      clientSecret: expect.stringMatching(/^ghs_[\w-]{43}$/),
+    });
+    expect(first.stdout + first.stderr).not.toMatch(/"level":\d+.*ghs_/);
+
+    const again = JSON.parse((await runCli(["bootstrap", "--json"], env)).stdout) as Record<string, string>;
+    expect(again).toEqual({ ...created, clientSecret: undefined });
+    expect(again).not.toHaveProperty("clientSecret");
+  });
+
+  it("mints development tokens only in development mode", async () => {
+    const token = await runCli(["token", "--management", "--scope", "organizations:read"], env);
+    expect(token.code).toBe(0);
+    const [, payload] = token.stdout.trim().split(".");
+    expect(JSON.parse(Buffer.from(payload!, "base64url").toString())).toMatchObject({
+      aud: "urn:gatehouse:management",
+      scope: "organizations:read",
+      iss: "http://127.0.0.1:4000",
+    });
+
+    const refused = await runCli(["token", "--management"], { ...env, GATEHOUSE_MODE: "production", GATEHOUSE_ISSUER: "https://id.example.test" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("development tokens are disabled: GATEHOUSE_MODE is production");
+  });
+
+  it("rotates keys, keeping the retired one listed", async () => {
+    const before = JSON.parse((await runCli(["keys", "list"], env)).stdout) as { kid: string; status: string }[];
+    const rotated = await runCli(["keys", "rotate"], env);
+    expect(rotated.code).toBe(0);
+    const kid = /New signing key: (\S+)/.exec(rotated.stdout)?.[1];
+    const after = JSON.parse((await runCli(["keys", "list"], env)).stdout) as { kid: string; status: string }[];
+    expect(after.map((key) => [key.kid, key.status])).toEqual([
+      [kid, "ACTIVE"],
+      ...before.map((key) => [key.kid, "RETIRED"]),
+    ]);
+  });
+
+  it("refuses to start with a secret that cannot decrypt the signing keys", async () => {
+    const { code, stderr } = await runCli(["serve", "--port", "0"], { ...env, GATEHOUSE_SECRET: "t".repeat(40) });
+    expect(code).toBe(1);
+    expect(stderr).toContain("gatehouse: a signing key is encrypted with a secret that is not configured");
+  });
+
+  it("in production, refuses to start without an issuer and a secret", async () => {
+    const { code, stderr } = await runCli(["serve"], { GATEHOUSE_MODE: "production", GATEHOUSE_DATA_DIR: join(dataDir, "prod") });
+    expect(code).toBe(2);
+    expect(stderr).toContain("GATEHOUSE_ISSUER is required in production");
+    expect(stderr).toContain("GATEHOUSE_SECRET is required in production");
   });
 });

@@ -1,5 +1,5 @@
 // A real Gatehouse HTTP server on a free port, over a fresh test database.
-import type { Config } from "../../src/config/index.js";
+import { type Config, loadConfig } from "../../src/config/index.js";
 import { createLogger } from "../../src/logger.js";
 import { type RunningServer, startServer } from "../../src/server.js";
 import { createTestDatabase } from "./database.js";
@@ -18,14 +18,24 @@ export interface TestServer extends RunningServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(configure: (config: Config) => Config = (config) => config): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Environment variables, as an operator would set them. */
+  env?: Record<string, string>;
+  /** Last-minute changes to the loaded configuration. */
+  configure?: (config: Config) => Config;
+}
+
+export async function startTestServer({ env = {}, configure = (config) => config }: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const config = configure({
-    server: { host: "127.0.0.1", port: 0, shutdownTimeoutMs: 5_000 },
-    database: database.config,
-    migrateOnStart: true,
-    logLevel: "silent",
+  const loaded = loadConfig({
+    GATEHOUSE_MODE: "development",
+    GATEHOUSE_DATA_DIR: "memory://",
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    GATEHOUSE_SHUTDOWN_TIMEOUT_MS: "5000",
+    ...env,
   });
+  const config = configure({ ...loaded, database: database.config });
   const server = await startServer(config, createLogger(config.logLevel), { database: database.options });
   return {
     ...server,

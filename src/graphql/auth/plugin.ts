@@ -16,6 +16,7 @@ import SchemaBuilder, {
   type TypeParam,
 } from "@pothos/core";
 import type { GraphQLSchema } from "graphql";
+import { ORGANIZATION_SCOPED } from "./directives.js";
 import type { AuthRule, RuleRequirement } from "./rules.js";
 
 const pluginName = "gatehouseAuth";
@@ -55,22 +56,51 @@ export class UnauthorizedFieldsError extends Error {
 }
 
 type Options = { authScopes?: unknown; authenticated?: boolean; requiresScopes?: string[][] };
+type Level = "field" | "type";
 
-/** What scope-auth and the federation plugin need for a requirement. */
-function optionsFor(requirement: RuleRequirement): Options {
+/** What scope-auth (enforcement) and the federation plugin (printing) need for a rule. */
+function optionsFor(rule: AuthRule, level: Level): Options {
+  const { requirement } = rule;
+  if (requirement.kind === "parent") return {};
+  const authScopes =
+    level === "field"
+      ? (parent: unknown, args: unknown) => rule.scopes(parent, args)
+      : (parent: unknown) => rule.scopes(parent, {});
   switch (requirement.kind) {
     case "public":
-      return { authScopes: { public: true } };
+      return { authScopes };
     case "authenticated":
-      return { authScopes: { authenticated: true }, authenticated: true };
-    case "parent":
-      return {};
+      return { authScopes, authenticated: true };
+    case "scopes":
+      return { authScopes, requiresScopes: alternatives(requirement) };
   }
 }
 
-/** Adds options for the plugins that read them later (scope-auth at resolve, federation when printing). */
-function withOptions<C extends { pothosOptions: object }>(config: C, options: Options): C {
-  return { ...config, pothosOptions: { ...config.pothosOptions, ...options } };
+/** @requiresScopes alternatives (any one suffices): `all`, then each management scope, then each permission. */
+function alternatives(requirement: Extract<RuleRequirement, { kind: "scopes" }>): string[][] {
+  const scopes = new Set<string>(["all", ...requirement.management, ...requirement.organization]);
+  return [...scopes].map((scope) => [scope]);
+}
+
+/** The @organizationScoped directive for rules with organization permissions. */
+function bindingDirectives(rule: AuthRule): { name: string; args: { scopes: string[] } }[] {
+  const { requirement } = rule;
+  if (requirement.kind !== "scopes" || requirement.organization.length === 0) return [];
+  return [{ name: ORGANIZATION_SCOPED, args: { scopes: requirement.organization } }];
+}
+
+/** Adds the options and directives other plugins read later (scope-auth at resolve, federation when printing). */
+function withRule<C extends { pothosOptions: object; extensions?: Record<string, unknown> | null }>(
+  config: C,
+  rule: AuthRule,
+  level: Level,
+): C {
+  const existing = (config.extensions?.directives as unknown[] | undefined) ?? [];
+  return {
+    ...config,
+    pothosOptions: { ...config.pothosOptions, ...optionsFor(rule, level) },
+    extensions: { ...config.extensions, directives: [...existing, ...bindingDirectives(rule)] },
+  };
 }
 
 export class GatehouseAuthPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
@@ -86,7 +116,7 @@ export class GatehouseAuthPlugin<Types extends SchemaTypes> extends BasePlugin<T
     if (typeConfig.kind !== "Object") {
       throw new Error(`${typeConfig.name}: type-level \`auth\` rules are for object types, not ${typeConfig.kind}.`);
     }
-    return withOptions(typeConfig, optionsFor(rule.requirement));
+    return withRule(typeConfig, rule, "type");
   }
 
   override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
@@ -96,7 +126,7 @@ export class GatehouseAuthPlugin<Types extends SchemaTypes> extends BasePlugin<T
       if (!parent.pothosOptions.auth) this.unauthorized.add(`${parent.name}.${fieldConfig.name}`);
       return fieldConfig;
     }
-    return withOptions(fieldConfig, optionsFor(rule.requirement));
+    return withRule(fieldConfig, rule, "field");
   }
 
   override afterBuild(schema: GraphQLSchema): GraphQLSchema {

@@ -1,8 +1,10 @@
 // The Gatehouse schema: each module registers its types on the shared builder.
 import type { GraphQLSchema } from "graphql";
 import { type Builder, builder } from "../builder.js";
+import { GATEHOUSE_SPEC_URL, ORGANIZATION_SCOPED, organizationScopedDirective } from "../auth/directives.js";
 import "./scalars.js";
 import "./server.js";
+import "./organization.js";
 
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */
 export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
@@ -12,5 +14,9 @@ export function buildSchema(from: Builder = builder): GraphQLSchema {
   return from.toSubGraphSchema({
     linkUrl: FEDERATION_LINK,
     federationDirectives: ["@key", "@shareable", "@authenticated", "@requiresScopes"],
+    // @organizationScoped survives composition into the supergraph, for routers and readers.
+    composeDirectives: [`@${ORGANIZATION_SCOPED}`],
+    directives: [organizationScopedDirective],
+    schemaDirectives: { link: { url: GATEHOUSE_SPEC_URL, import: [`@${ORGANIZATION_SCOPED}`] } },
   });
 }

@@ -1,0 +1,50 @@
+// Encryption of private signing keys at rest: JWE (`dir`, A256GCM) under a key derived from the
+// configured secret with HKDF-SHA256. Several secrets may be configured: the first encrypts, any
+// of them decrypts (the JWE header names which), so the secret can be rotated without downtime.
+import { createHash, hkdfSync } from "node:crypto";
+import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from "jose";
+
+interface DerivedKey {
+  id: string;
+  key: Uint8Array;
+}
+
+export class KeyEncryptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KeyEncryptionError";
+  }
+}
+
+function derive(secret: string): DerivedKey {
+  const key = new Uint8Array(hkdfSync("sha256", secret, "gatehouse", "signing-key-encryption/v1", 32));
+  return { id: createHash("sha256").update(key).digest("hex").slice(0, 16), key };
+}
+
+export class KeyEncryption {
+  private readonly keys: DerivedKey[];
+
+  constructor(secrets: string[]) {
+    if (secrets.length === 0) throw new KeyEncryptionError("at least one secret is needed");
+    this.keys = secrets.map(derive);
+  }
+
+  async encrypt(plaintext: string): Promise<string> {
+    const current = this.keys[0]!;
+    return new CompactEncrypt(new TextEncoder().encode(plaintext))
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: current.id })
+      .encrypt(current.key);
+  }
+
+  async decrypt(jwe: string): Promise<string> {
+    const { kid } = decodeProtectedHeader(jwe);
+    const match = this.keys.find((candidate) => candidate.id === kid);
+    if (!match) {
+      throw new KeyEncryptionError(
+        "a signing key is encrypted with a secret that is not configured: GATEHOUSE_SECRET must list the secret it was created with",
+      );
+    }
+    const { plaintext } = await compactDecrypt(jwe, match.key);
+    return new TextDecoder().decode(plaintext);
+  }
+}

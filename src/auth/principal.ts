@@ -1,0 +1,57 @@
+// The caller of a GraphQL request, derived from its bearer token. Exactly one of:
+//   management   — a Gatehouse token for the management API (audience = management resource);
+//   organization — a Gatehouse organization token (its organization id and permissions);
+//   identity     — a signed-in user: a trusted issuer's token, or a Gatehouse identity token.
+import type { PrismaClient } from "../db/index.js";
+import type { Subject } from "../domain/tokens/grants.js";
+import { IDENTITY_AUDIENCE, userForIdentity } from "../domain/users.js";
+import type { AuthServices } from "./services.js";
+import { TokenVerificationError } from "./verify.js";
+
+export type Principal =
+  | { kind: "management"; subject: Subject; clientId: string; scopes: ReadonlySet<string> }
+  | { kind: "organization"; organizationId: string; subject: Subject; clientId: string; scopes: ReadonlySet<string> }
+  | { kind: "identity"; userId: string };
+
+function scopesOf(scope: unknown): ReadonlySet<string> {
+  return new Set(typeof scope === "string" ? scope.split(" ").filter(Boolean) : []);
+}
+
+export async function principalFromToken(services: AuthServices, prisma: PrismaClient, token: string): Promise<Principal> {
+  const verified = await services.verifier.verify(token);
+  const { claims } = verified;
+  if (verified.source === "trusted") {
+    const user = await userForIdentity(prisma, { issuer: verified.issuer, subject: claims.sub, claims });
+    if (!user) throw new TokenVerificationError("no Gatehouse user is linked to this identity");
+    return { kind: "identity", userId: user.id };
+  }
+
+  const audiences = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
+  const clientId = claims.client_id ?? "";
+  // RFC 9068: a token a client obtained for itself has the client as its subject.
+  const subject: Subject = claims.sub === clientId ? { type: "application", id: clientId } : { type: "user", id: claims.sub };
+  const { managementResource, organizationAudiencePrefix } = services.config.tokens;
+
+  if (audiences.includes(managementResource)) {
+    return { kind: "management", subject, clientId, scopes: scopesOf(claims.scope) };
+  }
+  const organizationAudience = audiences.find((audience) => audience.startsWith(organizationAudiencePrefix));
+  if (organizationAudience) {
+    const organizationId = organizationAudience.slice(organizationAudiencePrefix.length);
+    if (claims.organization_id !== organizationId) {
+      throw new TokenVerificationError("organization_id does not match the audience");
+    }
+    return { kind: "organization", organizationId, subject, clientId, scopes: scopesOf(claims.scope) };
+  }
+  if (audiences.includes(IDENTITY_AUDIENCE) && subject.type === "user") {
+    return { kind: "identity", userId: subject.id };
+  }
+  throw new TokenVerificationError("audience is not accepted by the GraphQL API");
+}
+
+/** The user behind a principal, if it is one (organization tokens of users included). */
+export function principalUserId(principal: Principal | null): string | undefined {
+  if (!principal) return undefined;
+  if (principal.kind === "identity") return principal.userId;
+  return principal.subject.type === "user" ? principal.subject.id : undefined;
+}

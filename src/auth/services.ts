@@ -1,0 +1,59 @@
+// The token machinery of one Gatehouse process, built once at start.
+import type { Config } from "../config/index.js";
+import type { Database } from "../db/index.js";
+import { TokenIssuer } from "../domain/tokens/issue.js";
+import type { Logger } from "../logger.js";
+import { KeyEncryption } from "./key-encryption.js";
+import { resolveSecrets } from "./secret.js";
+import { SigningKeys } from "./signing-keys.js";
+import { TokenVerifier } from "./verify.js";
+
+export interface AuthServices {
+  config: Config;
+  db: Database;
+  /** The `iss` of Gatehouse's tokens; fixed once the server listens. */
+  issuer(): string;
+  keys: SigningKeys;
+  tokens: TokenIssuer;
+  verifier: TokenVerifier;
+}
+
+export interface CreateAuthServicesOptions {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** The issuer when GATEHOUSE_ISSUER is not set (development: the server's own address). */
+  issuer: () => string;
+}
+
+export async function createAuthServices({ config, db, logger, issuer }: CreateAuthServicesOptions): Promise<AuthServices> {
+  const encryption = new KeyEncryption(await resolveSecrets(config, logger));
+  const keys = new SigningKeys(db.prisma, encryption, {
+    algorithm: config.tokens.signingAlgorithm,
+    maxTokenLifetimeSeconds: async () => {
+      const { _max } = await db.prisma.apiResource.aggregate({ _max: { accessTokenTtl: true } });
+      const developmentTokens = config.mode === "development" ? DEVELOPMENT_TOKEN_MAX_TTL : 0;
+      return Math.max(config.tokens.organizationTokenTtl, _max.accessTokenTtl ?? 0, developmentTokens);
+    },
+  });
+  await keys.ensureActiveKey();
+  // Fail at start, not at the first token, when the secret cannot decrypt the signing key.
+  await keys.active();
+  const resolvedIssuer = () => config.issuer ?? issuer();
+  return {
+    config,
+    db,
+    issuer: resolvedIssuer,
+    keys,
+    tokens: new TokenIssuer({ prisma: db.prisma, keys, tokens: config.tokens, issuer: resolvedIssuer }),
+    verifier: new TokenVerifier({
+      issuer: resolvedIssuer,
+      keys,
+      trustedIssuers: config.trustedIssuers,
+      clockToleranceSeconds: config.tokens.clockToleranceSeconds,
+    }),
+  };
+}
+
+/** The longest development token `gatehouse token` mints (seconds). */
+export const DEVELOPMENT_TOKEN_MAX_TTL = 86_400;

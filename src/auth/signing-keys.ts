@@ -1,0 +1,142 @@
+// Gatehouse's token-signing keys: created on first start, rotated on demand, private halves
+// encrypted at rest. Retired keys stay published in the JWKS until every token they signed has
+// expired. Replicas cache the keys briefly and reload at once when they meet an unknown `kid`.
+import {
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWK,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+} from "jose";
+import type { PrismaClient } from "../db/index.js";
+import type { KeyEncryption } from "./key-encryption.js";
+
+export type SigningAlgorithm = "ES256" | "EdDSA";
+
+/** Serializes key creation across replicas (transaction-scoped advisory lock). */
+const KEY_LOCK = 72707370;
+const CACHE_MS = 60_000;
+
+export interface ActiveKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  privateKey: CryptoKey;
+}
+
+interface Snapshot {
+  loadedAt: number;
+  active: ActiveKey;
+  jwks: JSONWebKeySet;
+}
+
+export interface SigningKeysOptions {
+  algorithm: SigningAlgorithm;
+  /** The longest lifetime of any token Gatehouse issues: how long a retired key stays published. */
+  maxTokenLifetimeSeconds: () => Promise<number>;
+}
+
+export class SigningKeys {
+  private snapshot: Promise<Snapshot> | undefined;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly encryption: KeyEncryption,
+    private readonly options: SigningKeysOptions,
+  ) {}
+
+  /** Creates the first key when there is none. Safe to call from replicas starting together. */
+  async ensureActiveKey(): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_LOCK})`;
+      const active = await tx.signingKey.count({ where: { status: "ACTIVE" } });
+      if (active === 0) await tx.signingKey.create({ data: await this.newKey() });
+    });
+    this.snapshot = undefined;
+  }
+
+  /**
+   * Makes a new key the signing key and retires the others; deletes retired keys whose tokens
+   * have all expired. Returns the new key's id.
+   */
+  async rotate(): Promise<string> {
+    const data = await this.newKey();
+    const keepSince = new Date(Date.now() - (await this.options.maxTokenLifetimeSeconds()) * 1000);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_LOCK})`;
+      await tx.signingKey.updateMany({ where: { status: "ACTIVE" }, data: { status: "RETIRED", retiredAt: new Date() } });
+      await tx.signingKey.deleteMany({ where: { status: "RETIRED", retiredAt: { lt: keepSince } } });
+      await tx.signingKey.create({ data });
+    });
+    this.snapshot = undefined;
+    return data.kid;
+  }
+
+  /** The key new tokens are signed with. */
+  async active(): Promise<ActiveKey> {
+    return (await this.current()).active;
+  }
+
+  /** The public keys that verify Gatehouse's unexpired tokens. */
+  async jwks(): Promise<JSONWebKeySet> {
+    return (await this.current()).jwks;
+  }
+
+  /** Forgets the cache, e.g. when a token names a key this replica has not seen yet. */
+  invalidate(): void {
+    this.snapshot = undefined;
+  }
+
+  private current(): Promise<Snapshot> {
+    const cached = this.snapshot;
+    if (cached) {
+      return cached.then((snapshot) => (Date.now() - snapshot.loadedAt < CACHE_MS ? snapshot : this.reload()));
+    }
+    return this.reload();
+  }
+
+  private reload(): Promise<Snapshot> {
+    const loading = this.load();
+    this.snapshot = loading;
+    loading.catch(() => {
+      if (this.snapshot === loading) this.snapshot = undefined;
+    });
+    return loading;
+  }
+
+  private async load(): Promise<Snapshot> {
+    const publishedSince = new Date(Date.now() - (await this.options.maxTokenLifetimeSeconds()) * 1000);
+    const keys = await this.prisma.signingKey.findMany({
+      where: { OR: [{ status: "ACTIVE" }, { status: "RETIRED", retiredAt: { gte: publishedSince } }] },
+      orderBy: [{ createdAt: "desc" }, { kid: "desc" }],
+    });
+    const newest = keys.find((key) => key.status === "ACTIVE");
+    if (!newest) throw new Error("no active signing key: run the server once, or `gatehouse keys rotate`");
+    const privateJwk = JSON.parse(await this.encryption.decrypt(newest.encryptedPrivateKey)) as JWK;
+    return {
+      loadedAt: Date.now(),
+      active: {
+        kid: newest.kid,
+        alg: newest.algorithm as SigningAlgorithm,
+        privateKey: (await importJWK(privateJwk, newest.algorithm)) as CryptoKey,
+      },
+      jwks: { keys: keys.map((key) => key.publicJwk as unknown as JWK) },
+    };
+  }
+
+  private async newKey() {
+    const alg = this.options.algorithm;
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, crv: alg === "EdDSA" ? "Ed25519" : undefined });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const privateJwk = await exportJWK(privateKey);
+    return {
+      kid,
+      algorithm: alg,
+      publicJwk: { ...publicJwk, kid, alg, use: "sig" },
+      encryptedPrivateKey: await this.encryption.encrypt(JSON.stringify(privateJwk)),
+      status: "ACTIVE" as const,
+    };
+  }
+}

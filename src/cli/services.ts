@@ -1,0 +1,26 @@
+// Commands that work on the database and keys without serving: open, migrate, run, close.
+import { type AuthServices, createAuthServices } from "../auth/services.js";
+import type { Config } from "../config/index.js";
+import { openDatabase } from "../db/index.js";
+import { readMigrations } from "../db/migrate.js";
+import { prepareDatabase } from "../db/prepare.js";
+import { createLogger, type Logger } from "../logger.js";
+import { localUrl } from "../http/url.js";
+
+export async function withServices<T>(config: Config, work: (services: AuthServices, logger: Logger) => Promise<T>): Promise<T> {
+  // Logs go to standard error: standard output carries the command's result.
+  const logger = createLogger(config.logLevel, process.stderr);
+  const db = await openDatabase(config.database);
+  try {
+    await prepareDatabase(db, await readMigrations(), config.migrateOnStart, logger);
+    const services = await createAuthServices({
+      config,
+      db,
+      logger,
+      issuer: () => localUrl(config.server.host, config.server.port),
+    });
+    return await work(services, logger);
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,57 @@
+// Client authentication at the token endpoint: client_secret_basic or client_secret_post
+// (RFC 6749 §2.3.1), never both in one request.
+import type { PrismaClient } from "../../db/index.js";
+import { authenticateApplication } from "../../domain/applications.js";
+import type { Application } from "../../generated/prisma/client.js";
+import { OAuthError } from "../../auth/oauth-error.js";
+import type { TokenParams } from "./params.js";
+
+interface Credentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+function basicCredentials(header: string | null): Credentials | undefined {
+  if (!header?.toLowerCase().startsWith("basic ")) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) throw new OAuthError("invalid_client", "malformed Basic credentials");
+  try {
+    // The id and secret are form-encoded before base64 (RFC 6749 §2.3.1).
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " ")),
+      clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, " ")),
+    };
+  } catch {
+    throw new OAuthError("invalid_client", "malformed Basic credentials");
+  }
+}
+
+/**
+ * The authenticated application, or undefined when the request carries no client secret at all
+ * (a public client). Wrong or half-given credentials are `invalid_client`.
+ */
+export async function authenticateClient(
+  prisma: PrismaClient,
+  request: Request,
+  params: TokenParams,
+): Promise<Application | undefined> {
+  const basic = basicCredentials(request.headers.get("authorization"));
+  const postSecret = params.get("client_secret");
+  if (basic && postSecret !== undefined) {
+    throw new OAuthError("invalid_request", "use one client authentication method, not both");
+  }
+  if (basic && params.has("client_id") && params.get("client_id") !== basic.clientId) {
+    throw new OAuthError("invalid_request", "client_id does not match the Basic credentials");
+  }
+  const credentials =
+    basic ??
+    (postSecret !== undefined
+      ? { clientId: params.get("client_id") ?? "", clientSecret: postSecret }
+      : undefined);
+  if (!credentials) return undefined;
+  if (!credentials.clientId) throw new OAuthError("invalid_client", "client_secret needs client_id");
+  const application = await authenticateApplication(prisma, credentials.clientId, credentials.clientSecret);
+  if (!application) throw new OAuthError("invalid_client", "client authentication failed");
+  return application;
+}

@@ -1,0 +1,124 @@
+// Signing keys: published at the JWKS endpoint, encrypted at rest, rotated with the old key kept
+// until its tokens expire, and picked up by other processes at once.
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KeyEncryption, KeyEncryptionError } from "../../src/auth/key-encryption.js";
+import { createAuthServices } from "../../src/auth/services.js";
+import { SigningKeys } from "../../src/auth/signing-keys.js";
+import { createLogger } from "../../src/logger.js";
+import { openTestDatabase } from "../support/database.js";
+import { fixtures } from "../support/fixtures.js";
+import { identityToken } from "../support/oauth.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+const SECRET_A = "a".repeat(40);
+const SECRET_B = "b".repeat(40);
+
+async function jwks(server: TestServer) {
+  const response = await fetch(`${server.url}/oauth/jwks`);
+  expect(response.headers.get("cache-control")).toBe("public, max-age=300");
+  return (await response.json()) as { keys: Record<string, string>[] };
+}
+
+describe("signing keys", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { GATEHOUSE_SECRET: SECRET_A } });
+  });
+  afterAll(() => server.close());
+
+  it("are created on first start as ES256 and published without their private part", async () => {
+    const { keys } = await jwks(server);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig", kid: expect.any(String) });
+    expect(keys[0]).not.toHaveProperty("d");
+  });
+
+  it("keep the private key encrypted at rest", async () => {
+    const [row] = await server.db.prisma.signingKey.findMany();
+    expect(row!.encryptedPrivateKey.split(".")).toHaveLength(5);
+    expect(row!.encryptedPrivateKey).not.toContain('"d"');
+    expect(decodeProtectedHeader(row!.encryptedPrivateKey)).toMatchObject({ alg: "dir", enc: "A256GCM" });
+  });
+
+  it("rotate: new tokens use the new key, tokens of the old one stay valid while it is published", async () => {
+    const user = await fixtures(server.db.prisma).user();
+    const before = await identityToken(server, user.id);
+    const oldKid = decodeProtectedHeader(before).kid;
+
+    const newKid = await server.services.keys.rotate();
+    const after = await identityToken(server, user.id);
+    expect(decodeProtectedHeader(after).kid).toBe(newKid);
+    expect((await jwks(server)).keys.map((key) => key.kid).sort()).toEqual([newKid, oldKid].sort());
+
+    const verify = createRemoteJWKSet(new URL(`${server.url}/oauth/jwks`));
+    for (const token of [before, after]) {
+      await expect(jwtVerify(token, verify, { issuer: server.services.issuer() })).resolves.toBeTruthy();
+      const response = await server.graphql("{ serverInfo { version } }", { token });
+      expect(response.status).toBe(200);
+    }
+  });
+
+  it("drop retired keys from the JWKS once every token they signed has expired", async () => {
+    const expiredKid = (await server.db.prisma.signingKey.findFirstOrThrow({ where: { status: "ACTIVE" } })).kid;
+    await server.services.keys.rotate();
+    await server.db.prisma.signingKey.update({ where: { kid: expiredKid }, data: { retiredAt: new Date(Date.now() - 2 * 86_400_000) } });
+    server.services.keys.invalidate();
+    expect((await jwks(server)).keys.map((key) => key.kid)).not.toContain(expiredKid);
+    await server.services.keys.rotate();
+    expect(await server.db.prisma.signingKey.count({ where: { kid: expiredKid } })).toBe(0);
+  });
+
+  it("rotated by another process are picked up at the first token that names the new key", async () => {
+    const cli = await createAuthServices({
+      config: server.services.config,
+      db: server.db,
+      logger: createLogger("silent"),
+      issuer: () => server.services.issuer(),
+    });
+    await server.services.keys.active();
+    await cli.keys.rotate();
+    const user = await fixtures(server.db.prisma).user();
+    const token = await cli.tokens.sign({ sub: user.id, aud: "urn:gatehouse:identity", client_id: "cli", scope: "" }, 60);
+    const response = await server.graphql("{ serverInfo { version } }", { token });
+    expect(response.status).toBe(200);
+  });
+});
+
+describe("EdDSA keys", () => {
+  it("are used when GATEHOUSE_SIGNING_ALG=EdDSA", async () => {
+    const server = await startTestServer({ env: { GATEHOUSE_SIGNING_ALG: "EdDSA" } });
+    try {
+      const { keys } = await jwks(server);
+      expect(keys[0]).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
+      const token = await identityToken(server, (await fixtures(server.db.prisma).user()).id);
+      const { protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(`${server.url}/oauth/jwks`)));
+      expect(protectedHeader.alg).toBe("EdDSA");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("the key-encryption secret", () => {
+  it("must be one the keys were encrypted with; several may be configured to rotate it", async () => {
+    const db = await openTestDatabase();
+    try {
+      const keysWith = (secrets: string[]) =>
+        new SigningKeys(db.prisma, new KeyEncryption(secrets), { algorithm: "ES256", maxTokenLifetimeSeconds: async () => 3600 });
+      const original = keysWith([SECRET_A]);
+      await original.ensureActiveKey();
+      await original.active();
+
+      await expect(keysWith([SECRET_B]).active()).rejects.toThrow(KeyEncryptionError);
+      await expect(keysWith([SECRET_B]).active()).rejects.toThrow(/GATEHOUSE_SECRET must list the secret it was created with/);
+
+      const rotating = keysWith([SECRET_B, SECRET_A]);
+      await expect(rotating.active()).resolves.toMatchObject({ alg: "ES256" });
+      await rotating.rotate();
+      await expect(keysWith([SECRET_B]).active()).resolves.toMatchObject({ alg: "ES256" });
+    } finally {
+      await db.dispose();
+    }
+  });
+});
