@@ -9,6 +9,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import GatehouseAuthPlugin from "./auth/plugin.js";
+import { principalUserId } from "../auth/principal.js";
 import { allowsManagementScope } from "../domain/management.js";
 import { type GatehouseAuthScopes, guardedByParent } from "./auth/rules.js";
 import type { GraphQLContext } from "./context.js";
@@ -20,6 +21,7 @@ export interface BuilderTypes {
   AuthScopes: GatehouseAuthScopes;
   DefaultFieldNullability: false;
   Scalars: {
+    ID: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
@@ -44,6 +46,8 @@ export function createBuilder() {
       dmmf: getDatamodel(),
       // Every list is a connection with an explicit order; a relation without one is a mistake.
       filterConnectionTotalCount: true,
+      defaultConnectionSize: 20,
+      maxConnectionSize: 100,
       onUnusedQuery: process.env.NODE_ENV === "production" ? null : "warn",
     },
     relay: {
@@ -58,10 +62,23 @@ export function createBuilder() {
     scopeAuth: {
       // Organization checks take an object; cache them by value, not identity.
       cacheKey: (value) => JSON.stringify(value),
-      authScopes: ({ principal }) => ({
+      authScopes: ({ principal, loaders }) => ({
         public: true,
         authenticated: principal !== null,
         management: (scope) => principal?.kind === "management" && allowsManagementScope(principal.scopes, scope),
+        organizationPermissionAnywhere: (permission) => principal?.kind === "organization" && principal.scopes.has(permission),
+        userVisible: (userId) => {
+          if (principal?.kind === "management") return seesMembers(principal.scopes, "users:read");
+          if (principalUserId(principal) === userId) return true;
+          if (principal?.kind !== "organization" || !principal.scopes.has("read:members")) return false;
+          return loaders.userMembership.load(`${principal.organizationId}:${userId}`);
+        },
+        applicationVisible: (applicationId) => {
+          if (principal?.kind === "management") return seesMembers(principal.scopes, "applications:read");
+          if (principal?.kind === "organization" && principal.subject.id === applicationId) return true;
+          if (principal?.kind !== "organization" || !principal.scopes.has("read:applications")) return false;
+          return loaders.applicationMembership.load(`${principal.organizationId}:${applicationId}`);
+        },
         organizationPermission: ({ organizationId, permission }) =>
           principal?.kind === "organization" &&
           principal.organizationId === organizationId &&
@@ -70,6 +87,11 @@ export function createBuilder() {
       unauthorizedError: (_parent, context, info) => forbidden(context, info),
     },
   });
+}
+
+/** A management token sees users (applications) with their own scope, or as organization members. */
+function seesMembers(scopes: ReadonlySet<string>, scope: "users:read" | "applications:read"): boolean {
+  return allowsManagementScope(scopes, scope) || allowsManagementScope(scopes, "organizations:read");
 }
 
 export const builder = createBuilder();

@@ -1,10 +1,24 @@
 // What every resolver receives.
 import type { Principal } from "../auth/principal.js";
 import type { Database, PrismaClient } from "../db/index.js";
+import type { Loaders } from "./loaders.js";
 
 export interface GraphQLContext {
   db: Database;
   prisma: PrismaClient;
   /** The caller, from the bearer token; null for anonymous requests (public fields only). */
   principal: Principal | null;
+  loaders: Loaders;
+}
+
+/** Who acts, for the audit trail: the token's subject. */
+export function actorOf(principal: Principal | null): string {
+  if (!principal) return "anonymous";
+  if (principal.kind === "identity") return `user:${principal.userId}`;
+  return `${principal.subject.type}:${principal.subject.id}`;
+}
+
+/** The domain context of a resolver. */
+export function domain(context: GraphQLContext) {
+  return { prisma: context.prisma, actor: actorOf(context.principal) };
 }

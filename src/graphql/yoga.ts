@@ -8,6 +8,7 @@ import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
 import { authenticate } from "./authenticate.js";
 import type { GraphQLContext } from "./context.js";
 import { maskError } from "./errors.js";
+import { createLoaders } from "./loaders.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -50,6 +51,7 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       db,
       prisma: db.prisma,
       principal: await authenticate(services, request),
+      loaders: createLoaders(db.prisma),
     }),
   });
 }

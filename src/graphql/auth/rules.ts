@@ -16,6 +16,12 @@ export interface GatehouseAuthScopes {
   authenticated: boolean;
   management: ManagementScope;
   organizationPermission: OrganizationPermissionCheck;
+  /** An organization token holding this permission, whichever organization it is for. */
+  organizationPermissionAnywhere: string;
+  /** The caller may see this user: management, the user themself, or a member manager of an organization they are in. */
+  userVisible: string;
+  /** The caller may see this application: management, itself, or its organization's readers. */
+  applicationVisible: string;
 }
 
 export type ScopeMap = Partial<GatehouseAuthScopes> & { $any?: ScopeMap; $all?: ScopeMap };
@@ -48,9 +54,42 @@ export const isAuthenticated = constant({ kind: "authenticated" }, { authenticat
 /** Structural types only: fields whose data the field returning the type already authorized. */
 export const guardedByParent = constant({ kind: "parent" }, {});
 
+/**
+ * Users and applications are visible beyond management: to themselves, and to organization tokens
+ * that read the members (or applications) of an organization they belong to. A router can check
+ * only that a token is present; Gatehouse checks the rest.
+ */
+export const canSeeUser = rule<{ id: string }>({ kind: "authenticated" }, (user) => ({ userVisible: user.id }));
+export const canSeeApplication = rule<{ id: string }>({ kind: "authenticated" }, (application) => ({
+  applicationVisible: application.id,
+}));
+
+function rule<Parent>(requirement: RuleRequirement, scopes: (parent: Parent) => ScopeMap): AuthRule<Parent, unknown> {
+  return { requirement, scopes: (parent) => scopes(parent) };
+}
+
 /** A management token holding `scope` (or `all`). */
 export function manage(scope: ManagementScope): AuthRule<unknown, unknown> {
   return constant({ kind: "scopes", management: [scope], organization: [] }, { management: scope });
+}
+
+/**
+ * Any of the management scopes, or an organization token (for any organization) holding any of the
+ * permissions: for the organization template, which every organization shares.
+ */
+export function manageOrAnyOrganization(manage: ManagementScope[], permissions: string[]): AuthRule<unknown, unknown> {
+  return constant(
+    { kind: "scopes", management: manage, organization: permissions },
+    anyOf([
+      ...manage.map((scope): ScopeMap => ({ management: scope })),
+      ...permissions.map((permission): ScopeMap => ({ organizationPermissionAnywhere: permission })),
+    ]),
+  );
+}
+
+/** Any one of several single-scope maps. A scope map holds each scope once, so repeats nest. */
+function anyOf(maps: ScopeMap[]): ScopeMap {
+  return maps.reduceRight<ScopeMap | undefined>((rest, map) => ({ $any: rest ? { ...map, ...rest } : map }), undefined) ?? {};
 }
 
 /**

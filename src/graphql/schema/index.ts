@@ -5,6 +5,11 @@ import { GATEHOUSE_SPEC_URL, ORGANIZATION_SCOPED, organizationScopedDirective } 
 import "./scalars.js";
 import "./server.js";
 import "./organization.js";
+import "./resources.js";
+import "./template.js";
+import "./users.js";
+import "./applications.js";
+import "./members.js";
 
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */
 export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";

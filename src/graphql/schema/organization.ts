@@ -1,7 +1,10 @@
 // Organizations: readable by their own members (organization permission `read:organization`) and
 // by management tokens (`organizations:read`).
+import { createOrganization, deleteOrganization, updateOrganization } from "../../domain/organizations.js";
 import { guardedByParent, inOrganization, manage } from "../auth/rules.js";
 import { builder } from "../builder.js";
+import { domain } from "../context.js";
+import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 
 const canReadOrganization = inOrganization({
   permission: "read:organization",
@@ -78,3 +81,78 @@ builder.queryField("organization", (t) =>
       context.prisma.organization.findUnique({ ...query, where: { id: String(args.id) } }),
   }),
 );
+
+builder.queryField("organizations", (t) =>
+  t.prismaConnection({
+    type: "Organization",
+    cursor: "id",
+    description: "Every organization, oldest first.",
+    auth: manage("organizations:read"),
+    args: { search: t.arg.string({ description: `${SEARCH_DESCRIPTION} Matches name and description.` }) },
+    resolve: (query, _parent, args, context) =>
+      context.prisma.organization.findMany({
+        ...query,
+        where: searchWhere(args.search, ["name", "description"]),
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      }),
+    totalCount: (_parent, args, context) =>
+      context.prisma.organization.count({ where: searchWhere(args.search, ["name", "description"]) }),
+  }),
+);
+
+const BrandingInput = builder.inputType("OrganizationBrandingInput", {
+  description: "Branding URLs (http or https). A field left out stays as it is; null clears it.",
+  fields: (t) => ({
+    logoUrl: t.string(),
+    darkLogoUrl: t.string(),
+    favicon: t.string(),
+    darkFavicon: t.string(),
+  }),
+});
+
+const CreateOrganizationInput = builder.inputType("CreateOrganizationInput", {
+  fields: (t) => ({
+    name: t.string({ required: true, description: "At most 128 characters; need not be unique." }),
+    description: t.string({ description: "At most 256 characters." }),
+    customData: t.field({ type: "JSONObject", description: "Any JSON object, at most 64 KiB." }),
+    isMfaRequired: t.boolean(),
+    branding: t.field({ type: BrandingInput }),
+  }),
+});
+
+const UpdateOrganizationInput = builder.inputType("UpdateOrganizationInput", {
+  description: "Fields left out stay as they are. customData is replaced as a whole.",
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string(),
+    description: t.string({ description: "null clears it." }),
+    customData: t.field({ type: "JSONObject" }),
+    isMfaRequired: t.boolean(),
+    branding: t.field({ type: BrandingInput }),
+  }),
+});
+
+const DeleteOrganizationInput = builder.inputType("DeleteOrganizationInput", {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+builder.mutationFields((t) => ({
+  createOrganization: t.field({
+    type: Organization,
+    auth: manage("organizations:write"),
+    args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },
+    resolve: (_parent, { input }, context) => createOrganization(domain(context), input),
+  }),
+  updateOrganization: t.field({
+    type: Organization,
+    auth: manage("organizations:write"),
+    args: { input: t.arg({ type: UpdateOrganizationInput, required: true }) },
+    resolve: (_parent, { input: { id, ...changes } }, context) => updateOrganization(domain(context), id, changes),
+  }),
+  deleteOrganization: t.id({
+    description: "Deletes the organization with its memberships, role assignments and invitations. Returns its id.",
+    auth: manage("organizations:write"),
+    args: { input: t.arg({ type: DeleteOrganizationInput, required: true }) },
+    resolve: (_parent, { input }, context) => deleteOrganization(domain(context), input.id),
+  }),
+}));

@@ -14,6 +14,8 @@ const ServerInfo = builder.objectRef<ServerInfoShape>("ServerInfo").implement({
   }),
 });
 
+builder.mutationType({ description: "Changes. Each names the scopes it needs in @requiresScopes." });
+
 builder.queryType({
   fields: (t) => ({
     serverInfo: t.field({

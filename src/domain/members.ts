@@ -1,0 +1,277 @@
+// Members of organizations — users and M2M applications — and their organization roles. One set
+// of rules serves both kinds (a MemberKind says how each is stored):
+//   - roles are given to members only (MEMBERSHIP_REQUIRED), and only roles of the member's kind
+//     (ROLE_TYPE_MISMATCH: USER roles for users, MACHINE_TO_MACHINE roles for applications);
+//   - adds are idempotent; replace-set changes lock the organization and run in one transaction;
+//   - removing a member removes its roles (database cascade).
+import { z } from "zod";
+import { GatehouseError, assertThat } from "../errors.js";
+import type { OrganizationRole, RoleType } from "../generated/prisma/client.js";
+import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
+import { idList, parseInput } from "./input.js";
+import { requireOrganization } from "./organizations.js";
+
+export interface MemberKind {
+  /** `user` or `application`: used in messages, fields and audit actions. */
+  name: "user" | "application";
+  roleType: RoleType;
+  /** Input fields naming members: `userIds`/`userId` or `applicationIds`/`applicationId`. */
+  idsField: "userIds" | "applicationIds";
+  idField: "userId" | "applicationId";
+  /** Of `ids`, those that exist. */
+  existing(tx: Transaction, ids: string[]): Promise<string[]>;
+  /** Of `ids` (all when undefined), those that are members of the organization. */
+  members(tx: Transaction, organizationId: string, ids?: string[]): Promise<string[]>;
+  join(tx: Transaction, organizationId: string, ids: string[]): Promise<void>;
+  leave(tx: Transaction, organizationId: string, ids: string[]): Promise<void>;
+  grant(tx: Transaction, organizationId: string, memberIds: string[], roleIds: string[]): Promise<void>;
+  /** Takes `roleIds` (all roles when undefined) from the members. */
+  revoke(tx: Transaction, organizationId: string, memberIds: string[], roleIds?: string[]): Promise<void>;
+}
+
+export const userMembers: MemberKind = {
+  name: "user",
+  roleType: "USER",
+  idsField: "userIds",
+  idField: "userId",
+  existing: async (tx, ids) => (await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((u) => u.id),
+  members: async (tx, organizationId, ids) =>
+    (
+      await tx.organizationMembership.findMany({
+        where: { organizationId, ...(ids ? { userId: { in: ids } } : {}) },
+        select: { userId: true },
+      })
+    ).map((m) => m.userId),
+  join: async (tx, organizationId, ids) => {
+    await tx.organizationMembership.createMany({ data: ids.map((userId) => ({ organizationId, userId })), skipDuplicates: true });
+  },
+  leave: async (tx, organizationId, ids) => {
+    await tx.organizationMembership.deleteMany({ where: { organizationId, userId: { in: ids } } });
+  },
+  grant: async (tx, organizationId, memberIds, roleIds) => {
+    await tx.organizationUserRole.createMany({
+      data: memberIds.flatMap((userId) => roleIds.map((roleId) => ({ organizationId, userId, roleId }))),
+      skipDuplicates: true,
+    });
+  },
+  revoke: async (tx, organizationId, memberIds, roleIds) => {
+    await tx.organizationUserRole.deleteMany({
+      where: { organizationId, userId: { in: memberIds }, ...(roleIds ? { roleId: { in: roleIds } } : {}) },
+    });
+  },
+};
+
+export const applicationMembers: MemberKind = {
+  name: "application",
+  roleType: "MACHINE_TO_MACHINE",
+  idsField: "applicationIds",
+  idField: "applicationId",
+  existing: async (tx, ids) =>
+    (await tx.application.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((a) => a.id),
+  members: async (tx, organizationId, ids) =>
+    (
+      await tx.organizationApplication.findMany({
+        where: { organizationId, ...(ids ? { applicationId: { in: ids } } : {}) },
+        select: { applicationId: true },
+      })
+    ).map((m) => m.applicationId),
+  join: async (tx, organizationId, ids) => {
+    await tx.organizationApplication.createMany({
+      data: ids.map((applicationId) => ({ organizationId, applicationId })),
+      skipDuplicates: true,
+    });
+  },
+  leave: async (tx, organizationId, ids) => {
+    await tx.organizationApplication.deleteMany({ where: { organizationId, applicationId: { in: ids } } });
+  },
+  grant: async (tx, organizationId, memberIds, roleIds) => {
+    await tx.organizationApplicationRole.createMany({
+      data: memberIds.flatMap((applicationId) => roleIds.map((roleId) => ({ organizationId, applicationId, roleId }))),
+      skipDuplicates: true,
+    });
+  },
+  revoke: async (tx, organizationId, memberIds, roleIds) => {
+    await tx.organizationApplicationRole.deleteMany({
+      where: { organizationId, applicationId: { in: memberIds }, ...(roleIds ? { roleId: { in: roleIds } } : {}) },
+    });
+  },
+};
+
+const roleRefs = {
+  roleIds: idList(100).default([]),
+  roleNames: z.array(z.string().trim().min(1, "must not be empty")).max(100, "must hold at most 100 names").default([]),
+};
+const nonEmpty = (max: number) => idList(max).refine((ids) => ids.length > 0, "must not be empty");
+
+/** Parses `input`, whose member ids are under the kind's own field names, into member ids. */
+function parseMembers<T extends z.ZodRawShape>(kind: MemberKind, input: unknown, ids: z.ZodType<string[]>, rest: T) {
+  const parsed = parseInput(z.object({ [kind.idsField]: ids, ...rest }), input) as Record<string, unknown>;
+  return { ...(parsed as z.output<z.ZodObject<T>>), memberIds: parsed[kind.idsField] as string[] };
+}
+
+function parseMember<T extends z.ZodRawShape>(kind: MemberKind, input: unknown, rest: T) {
+  const parsed = parseInput(z.object({ [kind.idField]: z.string().min(1, "must not be empty"), ...rest }), input) as Record<
+    string,
+    unknown
+  >;
+  return { ...(parsed as z.output<z.ZodObject<T>>), memberId: parsed[kind.idField] as string };
+}
+
+type RoleRefs = { roleIds: string[]; roleNames: string[] };
+
+/**
+ * The roles named by id or by name, all of `kind`'s type. Throws NOT_FOUND naming unknown ones,
+ * and ROLE_TYPE_MISMATCH naming roles of the other type.
+ */
+export async function resolveRoles(tx: Transaction, kind: MemberKind, refs: RoleRefs): Promise<OrganizationRole[]> {
+  if (refs.roleIds.length === 0 && refs.roleNames.length === 0) return [];
+  const roles = await tx.organizationRole.findMany({
+    where: { OR: [{ id: { in: refs.roleIds } }, { name: { in: refs.roleNames } }] },
+    orderBy: { name: "asc" },
+  });
+  const unknownIds = refs.roleIds.filter((id) => !roles.some((role) => role.id === id));
+  const unknownNames = refs.roleNames.filter((name) => !roles.some((role) => role.name === name));
+  assertThat(unknownIds.length === 0, "NOT_FOUND", `unknown organization role id(s): ${unknownIds.join(", ")}`, {
+    field: "input.roleIds",
+    details: { ids: unknownIds },
+  });
+  assertThat(unknownNames.length === 0, "NOT_FOUND", `unknown organization role name(s): ${unknownNames.join(", ")}`, {
+    field: "input.roleNames",
+    details: { names: unknownNames },
+  });
+  const mismatched = roles.filter((role) => role.type !== kind.roleType);
+  assertThat(
+    mismatched.length === 0,
+    "ROLE_TYPE_MISMATCH",
+    `${kind.name}s can hold only ${kind.roleType} roles; ${mismatched.map((role) => `${role.name} is ${role.type}`).join(", ")}`,
+    { details: { roleIds: mismatched.map((role) => role.id) } },
+  );
+  return roles;
+}
+
+async function requireExisting(tx: Transaction, kind: MemberKind, ids: string[]): Promise<void> {
+  const found = new Set(await kind.existing(tx, ids));
+  const unknown = ids.filter((id) => !found.has(id));
+  assertThat(unknown.length === 0, "NOT_FOUND", `unknown ${kind.name} id(s): ${unknown.join(", ")}`, {
+    field: `input.${kind.idsField}`,
+    details: { ids: unknown },
+  });
+}
+
+async function requireMembers(tx: Transaction, kind: MemberKind, organizationId: string, ids: string[]): Promise<void> {
+  const members = new Set(await kind.members(tx, organizationId, ids));
+  const outsiders = ids.filter((id) => !members.has(id));
+  assertThat(
+    outsiders.length === 0,
+    "MEMBERSHIP_REQUIRED",
+    `${kind.name}(s) ${outsiders.join(", ")} must be members of the organization first`,
+    { details: { ids: outsiders } },
+  );
+}
+
+/** Locks the organization (concurrent member changes serialize) and checks it exists. */
+async function lockOrganization(tx: Transaction, organizationId: string): Promise<void> {
+  await lockRow(tx, "organizations", organizationId);
+  await requireOrganization(tx, organizationId);
+}
+
+/** Adds members (already-members are kept as they are), giving each the roles named. */
+export async function addMembers(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
+  const { memberIds, ...refs } = parseMembers(kind, input, idList(100), roleRefs);
+  return change(
+    context,
+    async (tx) => {
+      await lockOrganization(tx, organizationId);
+      await requireExisting(tx, kind, memberIds);
+      const roles = await resolveRoles(tx, kind, refs);
+      await kind.join(tx, organizationId, memberIds);
+      await kind.grant(tx, organizationId, memberIds, roles.map((role) => role.id));
+      return { memberIds, roleIds: roles.map((role) => role.id) };
+    },
+    (result) => ({ action: `organization.${kind.name}s_added`, targetType: "organization", targetId: organizationId, organizationId, data: result }),
+  );
+}
+
+/** Makes the members exactly `memberIds`: others leave (with their roles), new ones join without roles. */
+export async function setMembers(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
+  const { memberIds } = parseMembers(kind, input, idList(1000), {});
+  return change(
+    context,
+    async (tx) => {
+      await lockOrganization(tx, organizationId);
+      await requireExisting(tx, kind, memberIds);
+      const current = await kind.members(tx, organizationId);
+      const removed = current.filter((id) => !memberIds.includes(id));
+      const added = memberIds.filter((id) => !current.includes(id));
+      await kind.leave(tx, organizationId, removed);
+      await kind.join(tx, organizationId, added);
+      return { added, removed };
+    },
+    (delta) => ({ action: `organization.${kind.name}s_replaced`, targetType: "organization", targetId: organizationId, organizationId, data: delta }),
+  );
+}
+
+/** Removes one member, and with it every role it held there. */
+export async function removeMember(context: DomainContext, kind: MemberKind, organizationId: string, memberId: string) {
+  return change(
+    context,
+    async (tx) => {
+      await lockOrganization(tx, organizationId);
+      const [member] = await kind.members(tx, organizationId, [memberId]);
+      if (!member) throw new GatehouseError("NOT_FOUND", `${kind.name} ${memberId} is not a member of the organization`);
+      await kind.leave(tx, organizationId, [memberId]);
+      return memberId;
+    },
+    () => ({ action: `organization.${kind.name}_removed`, targetType: kind.name, targetId: memberId, organizationId }),
+  );
+}
+
+/** Gives every one of `memberIds` every one of the roles (idempotent). */
+export async function assignRoles(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
+  return changeRoles(context, kind, organizationId, input, "assigned");
+}
+
+/** Takes the roles from every one of `memberIds`. */
+export async function unassignRoles(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
+  return changeRoles(context, kind, organizationId, input, "unassigned");
+}
+
+async function changeRoles(
+  context: DomainContext,
+  kind: MemberKind,
+  organizationId: string,
+  input: unknown,
+  how: "assigned" | "unassigned",
+) {
+  const { memberIds, ...refs } = parseMembers(kind, input, nonEmpty(100), roleRefs);
+  return change(
+    context,
+    async (tx) => {
+      await requireOrganization(tx, organizationId);
+      const roles = await resolveRoles(tx, kind, refs);
+      await requireMembers(tx, kind, organizationId, memberIds);
+      const roleIds = roles.map((role) => role.id);
+      if (how === "assigned") await kind.grant(tx, organizationId, memberIds, roleIds);
+      else await kind.revoke(tx, organizationId, memberIds, roleIds);
+      return { memberIds, roleIds };
+    },
+    (result) => ({ action: `organization.${kind.name}_roles_${how}`, targetType: "organization", targetId: organizationId, organizationId, data: result }),
+  );
+}
+
+/** Makes one member's roles exactly those named. */
+export async function setMemberRoles(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
+  const { memberId, ...refs } = parseMember(kind, input, roleRefs);
+  return change(
+    context,
+    async (tx) => {
+      await lockOrganization(tx, organizationId);
+      const roles = await resolveRoles(tx, kind, refs);
+      await requireMembers(tx, kind, organizationId, [memberId]);
+      await kind.revoke(tx, organizationId, [memberId]);
+      await kind.grant(tx, organizationId, [memberId], roles.map((role) => role.id));
+      return { memberId, roleIds: roles.map((role) => role.id) };
+    },
+    (result) => ({ action: `organization.${kind.name}_roles_replaced`, targetType: kind.name, targetId: memberId, organizationId, data: result }),
+  );
+}
