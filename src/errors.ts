@@ -11,6 +11,8 @@ export const errorCodes = {
   UNAUTHENTICATED: "The request's token is missing where one is required, or is invalid.",
   FORBIDDEN: "The token is valid but does not grant this operation.",
   INTERNAL_SERVER_ERROR: "An unexpected failure; details are in the server log, never in the response.",
+  GRAPHQL_PARSE_FAILED: "The operation is not valid GraphQL syntax.",
+  GRAPHQL_VALIDATION_FAILED: "The operation does not fit the schema (unknown field, wrong argument, …).",
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

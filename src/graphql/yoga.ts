@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
 import { authenticate } from "./authenticate.js";
 import type { GraphQLContext } from "./context.js";
+import { useErrorCodes } from "./error-codes.js";
 import { maskError } from "./errors.js";
 import { createLoaders } from "./loaders.js";
 
@@ -46,7 +47,7 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       warn: (...args) => logger.warn({ args }, "graphql"),
       error: (...args) => logger.error({ args }, "graphql"),
     },
-    plugins: config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : [],
+    plugins: [useErrorCodes(), ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : [])],
     context: async ({ request }): Promise<GraphQLContext> => ({
       db,
       prisma: db.prisma,

@@ -44,10 +44,16 @@ describe("the HTTP server", () => {
     expect(await response.json()).toMatchObject({ error: "not_found" });
   });
 
-  it("reports a syntax error as a GraphQL error, not a crash", async () => {
+  it("reports a syntax error as a GraphQL error with a code, not a crash", async () => {
     const response = await server.graphql("{ serverInfo { ");
     expect(response.status).toBe(400);
     expect(response.errors?.[0]?.message).toMatch(/Syntax Error/);
+    expect(response.errors?.[0]?.extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
+  });
+
+  it("reports an operation that does not fit the schema with a code", async () => {
+    const response = await server.graphql("{ serverInfo { nope } }");
+    expect(response.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 });
 

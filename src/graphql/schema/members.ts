@@ -43,8 +43,12 @@ const canListApplications = inOrganization({
 function permissionsOf(roles: { role: { scopes: { scope: { name: string } }[] } }[]): string[] {
   return [...new Set(roles.flatMap(({ role }) => role.scopes.map(({ scope }) => scope.name)))].sort();
 }
+/** Same relation and order as the `roles` field, so Pothos merges both into one load. */
 const permissionSelection = {
-  roles: { select: { role: { select: { scopes: { select: { scope: { select: { name: true } } } } } } } },
+  roles: {
+    select: { role: { select: { scopes: { select: { scope: { select: { name: true } } } } } } },
+    orderBy: { role: { name: "asc" } },
+  },
 } as const;
 
 export const OrganizationMember = builder.prismaObject("OrganizationMembership", {

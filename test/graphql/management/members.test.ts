@@ -1,0 +1,197 @@
+// Members and M2M applications of organizations, and their roles, through GraphQL.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fixtures } from "../../support/fixtures.js";
+import { type Caller, admin, ok, refused } from "../../support/graphql.js";
+import { startTestServer, type TestServer } from "../../support/server.js";
+
+let server: TestServer;
+let gql: Caller;
+let f: ReturnType<typeof fixtures>;
+let organizationId: string;
+let users: { id: string }[];
+
+const MEMBERS = `query ($id: ID!, $search: String, $roleName: String) {
+  organization(id: $id) {
+    members(search: $search, roleName: $roleName) {
+      totalCount
+      edges { node { user { id } roles { name } permissions } }
+    }
+  }
+}`;
+
+interface MembersData {
+  organization: { members: { totalCount: number; edges: { node: { user: { id: string }; roles: { name: string }[]; permissions: string[] } }[] } };
+}
+
+async function members(variables: Record<string, unknown> = {}) {
+  const data = ok(await gql<MembersData>(MEMBERS, { id: organizationId, ...variables }));
+  return data.organization.members;
+}
+
+const rolesOf = async (userId: string) =>
+  (await members()).edges.find((edge) => edge.node.user.id === userId)?.node.roles.map((role) => role.name);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  gql = await admin(server);
+  f = fixtures(server.db.prisma);
+  await f.organizationRole({ name: "admin", permissions: ["invite:users", "remove:users"] });
+  await f.organizationRole({ name: "member", permissions: ["invite:users"] });
+  await f.organizationRole({ name: "robot", type: "MACHINE_TO_MACHINE", permissions: ["sync:data"] });
+});
+afterAll(() => server.close());
+
+beforeEach(async () => {
+  organizationId = (await f.organization()).id;
+  users = await Promise.all([
+    f.user({ name: "Ada Lovelace", primaryEmail: `ada.${Date.now()}@example.test` }),
+    f.user({ name: "Grace Hopper" }),
+    f.user({ name: "Alan Turing" }),
+  ]);
+});
+
+const ADD = `mutation ($input: AddOrganizationMembersInput!) { addOrganizationMembers(input: $input) { user { id } roles { name } } }`;
+const ASSIGN = `mutation ($input: OrganizationMemberRolesInput!) { assignOrganizationMemberRoles(input: $input) { user { id } roles { name } } }`;
+const UNASSIGN = `mutation ($input: OrganizationMemberRolesInput!) { unassignOrganizationMemberRoles(input: $input) { user { id } roles { name } } }`;
+const SET_ROLES = `mutation ($input: SetOrganizationMemberRolesInput!) { setOrganizationMemberRoles(input: $input) { roles { name } permissions } }`;
+const SET = `mutation ($input: SetOrganizationMembersInput!) { setOrganizationMembers(input: $input) { members { totalCount } } }`;
+const REMOVE = `mutation ($input: RemoveOrganizationMemberInput!) { removeOrganizationMember(input: $input) }`;
+
+describe("members", () => {
+  it("are added many at once with roles by name, idempotently, and listed with roles and permissions", async () => {
+    const userIds = users.map((user) => user.id);
+    const added = ok(await gql(ADD, { input: { organizationId, userIds, roleNames: ["member"] } })).addOrganizationMembers;
+    expect(added).toHaveLength(3);
+    ok(await gql(ADD, { input: { organizationId, userIds: [users[0]!.id] } }));
+
+    const list = await members();
+    expect(list.totalCount).toBe(3);
+    // Joined together, so ordered by user id after the join time.
+    expect(list.edges.map((edge) => edge.node.user.id)).toEqual([...userIds].sort());
+    expect(list.edges[0]!.node).toMatchObject({ roles: [{ name: "member" }], permissions: ["invite:users"] });
+  });
+
+  it("are searched by name or email, and filtered by role", async () => {
+    await gql(ADD, { input: { organizationId, userIds: [users[0]!.id, users[1]!.id], roleNames: ["member"] } });
+    await gql(ADD, { input: { organizationId, userIds: [users[2]!.id], roleNames: ["admin"] } });
+    expect((await members({ search: "ada." })).edges.map((edge) => edge.node.user.id)).toEqual([users[0]!.id]);
+    expect((await members({ search: "HOPPER" })).totalCount).toBe(1);
+    expect((await members({ roleName: "admin" })).edges.map((edge) => edge.node.user.id)).toEqual([users[2]!.id]);
+  });
+
+  it("get roles in bulk (users × roles), lose them, and have them replaced", async () => {
+    const [ada, grace] = users;
+    await gql(ADD, { input: { organizationId, userIds: [ada!.id, grace!.id] } });
+    ok(await gql(ASSIGN, { input: { organizationId, userIds: [ada!.id, grace!.id], roleNames: ["member", "admin"] } }));
+    expect(await rolesOf(grace!.id)).toEqual(["admin", "member"]);
+
+    ok(await gql(UNASSIGN, { input: { organizationId, userIds: [grace!.id], roleNames: ["admin"] } }));
+    expect(await rolesOf(grace!.id)).toEqual(["member"]);
+
+    const replaced = ok(await gql(SET_ROLES, { input: { organizationId, userId: ada!.id, roleNames: ["member"] } }));
+    expect(replaced.setOrganizationMemberRoles).toEqual({ roles: [{ name: "member" }], permissions: ["invite:users"] });
+    const roleId = (await server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "admin" } })).id;
+    ok(await gql(SET_ROLES, { input: { organizationId, userId: ada!.id, roleIds: [roleId] } }));
+    expect(await rolesOf(ada!.id)).toEqual(["admin"]);
+  });
+
+  it("refuse roles to non-members, M2M roles to users, and unknown roles — changing nothing", async () => {
+    const [ada, grace] = users;
+    await gql(ADD, { input: { organizationId, userIds: [ada!.id] } });
+
+    const outsider = refused(await gql(ASSIGN, { input: { organizationId, userIds: [ada!.id, grace!.id], roleNames: ["member"] } }), "MEMBERSHIP_REQUIRED");
+    expect(outsider.message).toContain(grace!.id);
+    expect(await rolesOf(ada!.id)).toEqual([]);
+
+    const mismatch = refused(await gql(ASSIGN, { input: { organizationId, userIds: [ada!.id], roleNames: ["robot"] } }), "ROLE_TYPE_MISMATCH");
+    expect(mismatch.message).toContain("robot is MACHINE_TO_MACHINE");
+    refused(await gql(ADD, { input: { organizationId, userIds: [grace!.id], roleNames: ["robot"] } }), "ROLE_TYPE_MISMATCH");
+
+    const unknown = refused(await gql(ASSIGN, { input: { organizationId, userIds: [ada!.id], roleNames: ["member", "ghost"] } }), "NOT_FOUND", "input.roleNames");
+    expect(unknown.message).toContain("ghost");
+    refused(await gql(ADD, { input: { organizationId, userIds: [grace!.id, "no-such-user"] } }), "NOT_FOUND", "input.userIds");
+    expect((await members()).totalCount).toBe(1);
+    refused(await gql(ADD, { input: { organizationId: "no-such-org", userIds: [ada!.id] } }), "NOT_FOUND");
+  });
+
+  it("are replaced as a set: leavers lose their roles, joiners start without", async () => {
+    const [ada, grace, alan] = users;
+    await gql(ADD, { input: { organizationId, userIds: [ada!.id, grace!.id], roleNames: ["admin"] } });
+    ok(await gql(SET, { input: { organizationId, userIds: [grace!.id, alan!.id] } }));
+    const list = await members();
+    expect(list.edges.map((edge) => [edge.node.user.id, edge.node.roles.map((role) => role.name)])).toEqual([
+      [grace!.id, ["admin"]],
+      [alan!.id, []],
+    ]);
+    expect(await server.db.prisma.organizationUserRole.count({ where: { organizationId, userId: ada!.id } })).toBe(0);
+  });
+
+  it("are removed one by one, with their roles", async () => {
+    const [ada] = users;
+    await gql(ADD, { input: { organizationId, userIds: [ada!.id], roleNames: ["admin"] } });
+    expect(ok(await gql(REMOVE, { input: { organizationId, userId: ada!.id } })).removeOrganizationMember).toBe(ada!.id);
+    expect((await members()).totalCount).toBe(0);
+    expect(await server.db.prisma.organizationUserRole.count({ where: { organizationId } })).toBe(0);
+    refused(await gql(REMOVE, { input: { organizationId, userId: ada!.id } }), "NOT_FOUND");
+  });
+
+  it("see template changes at once, in every organization", async () => {
+    const [ada] = users;
+    const other = (await f.organization()).id;
+    for (const id of [organizationId, other]) await gql(ADD, { input: { organizationId: id, userIds: [ada!.id], roleNames: ["member"] } });
+    const scope = await server.db.prisma.organizationScope.create({ data: { name: `export:${Date.now()}` } });
+    const member = await server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "member" } });
+    ok(
+      await gql(`mutation ($input: OrganizationRolePermissionsInput!) { addOrganizationRolePermissions(input: $input) { id } }`, {
+        input: { roleId: member.id, organizationScopeIds: [scope.id] },
+      }),
+    );
+    for (const id of [organizationId, other]) {
+      const data = ok(await gql(`query ($id: ID!, $user: ID!) { organization(id: $id) { member(userId: $user) { permissions } } }`, { id, user: ada!.id }));
+      expect(data.organization.member.permissions).toContain(scope.name);
+    }
+    await gql(`mutation ($input: OrganizationRolePermissionsInput!) { removeOrganizationRolePermissions(input: $input) { id } }`, {
+      input: { roleId: member.id, organizationScopeIds: [scope.id] },
+    });
+  });
+
+  it("lose a deleted role everywhere", async () => {
+    const [ada] = users;
+    const role = await f.organizationRole({ name: `temp-${Date.now()}`, permissions: ["temp:x"] });
+    await gql(ADD, { input: { organizationId, userIds: [ada!.id], roleIds: [role.id] } });
+    ok(await gql(`mutation ($id: ID!) { deleteOrganizationRole(input: { id: $id }) }`, { id: role.id }));
+    expect(await rolesOf(ada!.id)).toEqual([]);
+  });
+
+  it("need organizations:write to change and organizations:read to read", async () => {
+    const reader = await admin(server, "organizations:read");
+    refused(await reader(ADD, { input: { organizationId, userIds: [users[0]!.id] } }), "FORBIDDEN");
+    expect(ok(await reader(MEMBERS, { id: organizationId })).organization.members.totalCount).toBe(0);
+    const other = await admin(server, "users:read");
+    const response = await other(MEMBERS, { id: organizationId });
+    expect(response.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+});
+
+describe("applications in organizations", () => {
+  const APPS = `query ($id: ID!) { organization(id: $id) { applications { totalCount edges { node { application { id } roles { name } permissions } } } } }`;
+  const ADD_APPS = `mutation ($input: AddOrganizationApplicationsInput!) { addOrganizationApplications(input: $input) { application { id } roles { name } } }`;
+
+  it("join with M2M roles, refuse USER roles, and leave", async () => {
+    const app = await f.application();
+    const added = ok(await gql(ADD_APPS, { input: { organizationId, applicationIds: [app.id], roleNames: ["robot"] } }));
+    expect(added.addOrganizationApplications).toEqual([{ application: { id: app.id }, roles: [{ name: "robot" }] }]);
+    refused(
+      await gql(`mutation ($input: OrganizationApplicationRolesInput!) { assignOrganizationApplicationRoles(input: $input) { roles { name } } }`, {
+        input: { organizationId, applicationIds: [app.id], roleNames: ["member"] },
+      }),
+      "ROLE_TYPE_MISMATCH",
+    );
+    const list = ok(await gql(APPS, { id: organizationId })).organization.applications;
+    expect(list).toEqual({ totalCount: 1, edges: [{ node: { application: { id: app.id }, roles: [{ name: "robot" }], permissions: ["sync:data"] } }] });
+    ok(await gql(`mutation ($input: RemoveOrganizationApplicationInput!) { removeOrganizationApplication(input: $input) }`, {
+      input: { organizationId, applicationId: app.id },
+    }));
+    expect(ok(await gql(APPS, { id: organizationId })).organization.applications.totalCount).toBe(0);
+  });
+});

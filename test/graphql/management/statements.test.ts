@@ -1,0 +1,44 @@
+// N+1 free: the SQL statements of one member-list operation do not grow with the page size.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { admin, type Caller, ok } from "../../support/graphql.js";
+import { startTestServer, type TestServer } from "../../support/server.js";
+import { MEMBER_PAGE, organizationWithMembers } from "../../support/world.js";
+
+let server: TestServer;
+let gql: Caller;
+let organizationId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  gql = await admin(server);
+  organizationId = (await organizationWithMembers(server.db.prisma, 100)).organization.id;
+});
+afterAll(() => server.close());
+
+let lastStatements: string[] = [];
+
+async function statementsFor(first: number): Promise<{ count: number; members: number }> {
+  await gql(MEMBER_PAGE, { id: organizationId, first }); // warm caches that are not part of the question
+  const statements: string[] = [];
+  const stop = server.db.onQuery((event) => statements.push(event.query));
+  const data = ok(await gql(MEMBER_PAGE, { id: organizationId, first }));
+  stop();
+  lastStatements = statements;
+  const edges = data.organization.members.edges as { node: { roles: { organizationScopes: unknown[] }[]; permissions: string[] } }[];
+  expect(edges[0]!.node.roles).toHaveLength(2);
+  expect(edges[0]!.node.roles[0]!.organizationScopes).toHaveLength(3);
+  expect(edges[0]!.node.permissions).toHaveLength(6);
+  return { count: statements.length, members: edges.length };
+}
+
+describe("listing members with their roles and each role's permissions", () => {
+  it("sends the same number of SQL statements for 10 members as for 100", async () => {
+    const ten = await statementsFor(10);
+    const hundred = await statementsFor(100);
+    expect(ten.members).toBe(10);
+    expect(hundred.members).toBe(100);
+    expect(hundred.count).toBe(ten.count);
+    console.info(`member list: ${ten.count} statements for 10 members, ${hundred.count} for 100`);
+    if (process.env.SHOW_SQL) console.info(lastStatements.join("\n"));
+  });
+});
