@@ -7,6 +7,7 @@ import { OAuthError } from "./auth/oauth-error.js";
 import { addBootstrapCommand } from "./cli/bootstrap.js";
 import { addKeysCommand } from "./cli/keys.js";
 import { addMigrateCommand } from "./cli/migrate.js";
+import { addSeedCommand } from "./cli/seed.js";
 import { addServeCommand } from "./cli/serve.js";
 import { addTokenCommand } from "./cli/token.js";
 import { ConfigError } from "./config/index.js";
@@ -24,6 +25,7 @@ function createProgram(): Command {
   addServeCommand(program);
   addMigrateCommand(program);
   addBootstrapCommand(program);
+  addSeedCommand(program);
   addTokenCommand(program);
   addKeysCommand(program);
   program

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { bootstrap } from "../domain/bootstrap.js";
+import { seedTemplate } from "../domain/seed.js";
 import { TOKEN_PATH } from "../http/oauth/metadata.js";
 import { DATABASE_OPTIONS, configFlags, withConfigOptions } from "./config-options.js";
 import { withServices } from "./services.js";
@@ -13,12 +14,14 @@ export function addBootstrapCommand(program: Command): void {
         "Create (once) the management API resource, a global M2M role with every management scope, and an admin " +
           "M2M application holding it. Prints the application's credentials; the secret only when it is created.",
       )
-      .option("--json", "print the result as JSON"),
+      .option("--json", "print the result as JSON")
+      .option("--no-template", "do not create the default organization template (see `gatehouse seed`)"),
     DATABASE_OPTIONS,
-  ).action(async (options: { json?: boolean }, command: Command) => {
+  ).action(async (options: { json?: boolean; template: boolean }, command: Command) => {
     const config = loadConfig(process.env, configFlags(command, DATABASE_OPTIONS));
     await withServices(config, async (services) => {
       const result = await bootstrap(services.db.prisma, config.tokens.managementResource);
+      if (options.template) await seedTemplate({ prisma: services.db.prisma, actor: "cli" });
       const issuer = services.issuer();
       const output = {
         issuer,

@@ -9,6 +9,7 @@ import { GatehouseError, assertThat } from "../errors.js";
 import type { OrganizationRole, RoleType } from "../generated/prisma/client.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
 import { idList, parseInput } from "./input.js";
+import { type OrganizationCaller, assertKeepsManager, assertMayHandleRoles, rolesHeldBy } from "./organization-plane.js";
 import { requireOrganization } from "./organizations.js";
 
 export interface MemberKind {
@@ -211,15 +212,26 @@ export async function setMembers(context: DomainContext, kind: MemberKind, organ
   );
 }
 
-/** Removes one member, and with it every role it held there. */
-export async function removeMember(context: DomainContext, kind: MemberKind, organizationId: string, memberId: string) {
+/**
+ * Removes one member, and with it every role it held there. An organization-plane caller may
+ * remove only members whose roles it could give, and not the last manager.
+ */
+export async function removeMember(
+  context: DomainContext,
+  kind: MemberKind,
+  organizationId: string,
+  memberId: string,
+  caller?: OrganizationCaller,
+) {
   return change(
     context,
     async (tx) => {
       await lockOrganization(tx, organizationId);
       const [member] = await kind.members(tx, organizationId, [memberId]);
       if (!member) throw new GatehouseError("NOT_FOUND", `${kind.name} ${memberId} is not a member of the organization`);
+      if (caller) await assertMayHandleRoles(tx, caller, await rolesHeldBy(tx, organizationId, [memberId]));
       await kind.leave(tx, organizationId, [memberId]);
+      if (caller) await assertKeepsManager(tx, organizationId);
       return memberId;
     },
     () => ({ action: `organization.${kind.name}_removed`, targetType: kind.name, targetId: memberId, organizationId }),
@@ -227,13 +239,25 @@ export async function removeMember(context: DomainContext, kind: MemberKind, org
 }
 
 /** Gives every one of `memberIds` every one of the roles (idempotent). */
-export async function assignRoles(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
-  return changeRoles(context, kind, organizationId, input, "assigned");
+export async function assignRoles(
+  context: DomainContext,
+  kind: MemberKind,
+  organizationId: string,
+  input: unknown,
+  caller?: OrganizationCaller,
+) {
+  return changeRoles(context, kind, organizationId, input, "assigned", caller);
 }
 
 /** Takes the roles from every one of `memberIds`. */
-export async function unassignRoles(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
-  return changeRoles(context, kind, organizationId, input, "unassigned");
+export async function unassignRoles(
+  context: DomainContext,
+  kind: MemberKind,
+  organizationId: string,
+  input: unknown,
+  caller?: OrganizationCaller,
+) {
+  return changeRoles(context, kind, organizationId, input, "unassigned", caller);
 }
 
 async function changeRoles(
@@ -242,6 +266,7 @@ async function changeRoles(
   organizationId: string,
   input: unknown,
   how: "assigned" | "unassigned",
+  caller: OrganizationCaller | undefined,
 ) {
   const { memberIds, ...refs } = parseMembers(kind, input, nonEmpty(100), roleRefs);
   return change(
@@ -251,8 +276,10 @@ async function changeRoles(
       const roles = await resolveRoles(tx, kind, refs);
       await requireMembers(tx, kind, organizationId, memberIds);
       const roleIds = roles.map((role) => role.id);
+      if (caller) await assertMayHandleRoles(tx, caller, roleIds);
       if (how === "assigned") await kind.grant(tx, organizationId, memberIds, roleIds);
       else await kind.revoke(tx, organizationId, memberIds, roleIds);
+      if (caller && how === "unassigned") await assertKeepsManager(tx, organizationId);
       return { memberIds, roleIds };
     },
     (result) => ({ action: `organization.${kind.name}_roles_${how}`, targetType: "organization", targetId: organizationId, organizationId, data: result }),
@@ -260,7 +287,13 @@ async function changeRoles(
 }
 
 /** Makes one member's roles exactly those named. */
-export async function setMemberRoles(context: DomainContext, kind: MemberKind, organizationId: string, input: unknown) {
+export async function setMemberRoles(
+  context: DomainContext,
+  kind: MemberKind,
+  organizationId: string,
+  input: unknown,
+  caller?: OrganizationCaller,
+) {
   const { memberId, ...refs } = parseMember(kind, input, roleRefs);
   return change(
     context,
@@ -268,9 +301,16 @@ export async function setMemberRoles(context: DomainContext, kind: MemberKind, o
       await lockOrganization(tx, organizationId);
       const roles = await resolveRoles(tx, kind, refs);
       await requireMembers(tx, kind, organizationId, [memberId]);
+      const roleIds = roles.map((role) => role.id);
+      if (caller) {
+        const held = await rolesHeldBy(tx, organizationId, [memberId]);
+        const changed = [...held.filter((id) => !roleIds.includes(id)), ...roleIds.filter((id) => !held.includes(id))];
+        await assertMayHandleRoles(tx, caller, changed);
+      }
       await kind.revoke(tx, organizationId, [memberId]);
-      await kind.grant(tx, organizationId, [memberId], roles.map((role) => role.id));
-      return { memberId, roleIds: roles.map((role) => role.id) };
+      await kind.grant(tx, organizationId, [memberId], roleIds);
+      if (caller) await assertKeepsManager(tx, organizationId);
+      return { memberId, roleIds };
     },
     (result) => ({ action: `organization.${kind.name}_roles_replaced`, targetType: kind.name, targetId: memberId, organizationId, data: result }),
   );

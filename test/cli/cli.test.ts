@@ -10,7 +10,7 @@ import { testBackend } from "../support/env.js";
 
 describe("gatehouse --help", () => {
   it("documents every command", async () => {
-    const commands = ["serve", "migrate", "print-schema", "bootstrap", "token", "keys rotate", "keys list"];
+    const commands = ["serve", "migrate", "print-schema", "bootstrap", "seed", "token", "keys rotate", "keys list"];
     const results = await Promise.all(commands.map((command) => runCli([...command.split(" "), "--help"])));
     results.forEach(({ code, stdout }, i) => {
       expect(code).toBe(0);
@@ -135,10 +135,16 @@ describe(`gatehouse migrate and serve on ${testBackend === "postgres" ? "Postgre
   });
 });
 
-describe("gatehouse bootstrap, token and keys", () => {
+describe("gatehouse bootstrap, seed, token and keys", () => {
   let dataDir: string;
   let database: TestDatabase;
   let env: Record<string, string>;
+
+  async function openSameDatabase() {
+    return openDatabase(
+      database.config.kind === "postgres" ? database.config : { kind: "embedded", dataDir: env.GATEHOUSE_DATA_DIR! },
+    );
+  }
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "gatehouse-cli-"));
@@ -171,6 +177,28 @@ describe("gatehouse bootstrap, token and keys", () => {
     const again = JSON.parse((await runCli(["bootstrap", "--json"], env)).stdout) as Record<string, string>;
     expect(again).toEqual({ ...created, clientSecret: undefined });
     expect(again).not.toHaveProperty("clientSecret");
+  });
+
+  it("bootstrap also creates the default organization template, and seed leaves changed roles alone", async () => {
+    const db = await openSameDatabase();
+    try {
+      const roles = await db.prisma.organizationRole.findMany({ orderBy: { name: "asc" }, include: { scopes: { include: { scope: true } } } });
+      expect(roles.map((role) => role.name)).toEqual(["admin", "member", "viewer"]);
+      const viewer = roles.find((role) => role.name === "viewer")!;
+      expect(viewer.scopes.map((link) => link.scope.name)).toEqual(["read:organization"]);
+      await db.prisma.organizationRoleScope.deleteMany({ where: { roleId: viewer.id } });
+    } finally {
+      await db.close();
+    }
+    const seeded = await runCli(["seed"], env);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toContain("Template: 0 permission(s) and 0 role(s) created");
+    const db2 = await openSameDatabase();
+    try {
+      expect(await db2.prisma.organizationRoleScope.count({ where: { role: { name: "viewer" } } })).toBe(0);
+    } finally {
+      await db2.close();
+    }
   });
 
   it("mints development tokens only in development mode", async () => {

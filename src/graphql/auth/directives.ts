@@ -11,8 +11,9 @@ export const GATEHOUSE_SPEC_URL = "https://specs.gatehouse.dev/organization/v0.1
 export const organizationScopedDirective = new GraphQLDirective({
   name: ORGANIZATION_SCOPED,
   description:
-    "These scopes of @requiresScopes are organization permissions: they count only in an organization token " +
-    "whose organization_id is the organization this field or type belongs to. Other scopes are management scopes.",
+    "These scopes of @requiresScopes are organization permissions bound to one organization: they count only in an " +
+    "organization token whose organization_id is the organization this field or type belongs to. Management scopes " +
+    "count everywhere.",
   locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT],
   args: {
     scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) },

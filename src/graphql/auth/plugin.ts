@@ -85,7 +85,7 @@ function alternatives(requirement: Extract<RuleRequirement, { kind: "scopes" }>)
 /** The @organizationScoped directive for rules with organization permissions. */
 function bindingDirectives(rule: AuthRule): { name: string; args: { scopes: string[] } }[] {
   const { requirement } = rule;
-  if (requirement.kind !== "scopes" || requirement.organization.length === 0) return [];
+  if (requirement.kind !== "scopes" || !requirement.bound || requirement.organization.length === 0) return [];
   return [{ name: ORGANIZATION_SCOPED, args: { scopes: requirement.organization } }];
 }
 

@@ -32,8 +32,12 @@ export type RuleRequirement =
   | { kind: "authenticated" }
   /** Structural types only (connections, edges, page info): their data the parent field authorized. */
   | { kind: "parent" }
-  /** Any one of these scopes; `organization` scopes count only in the token's own organization. */
-  | { kind: "scopes"; management: ManagementScope[]; organization: string[] };
+  /**
+   * Any one of these scopes. `organization` lists organization permissions: with `bound`, they
+   * count only in a token for the organization the field belongs to; without, in any organization
+   * token (the template, which all organizations share).
+   */
+  | { kind: "scopes"; management: ManagementScope[]; organization: string[]; bound: boolean };
 
 export interface AuthRule<Parent = unknown, Args = unknown> {
   readonly requirement: RuleRequirement;
@@ -70,7 +74,7 @@ function rule<Parent>(requirement: RuleRequirement, scopes: (parent: Parent) => 
 
 /** A management token holding `scope` (or `all`). */
 export function manage(scope: ManagementScope): AuthRule<unknown, unknown> {
-  return constant({ kind: "scopes", management: [scope], organization: [] }, { management: scope });
+  return constant({ kind: "scopes", management: [scope], organization: [], bound: false }, { management: scope });
 }
 
 /**
@@ -79,7 +83,7 @@ export function manage(scope: ManagementScope): AuthRule<unknown, unknown> {
  */
 export function manageOrAnyOrganization(manage: ManagementScope[], permissions: string[]): AuthRule<unknown, unknown> {
   return constant(
-    { kind: "scopes", management: manage, organization: permissions },
+    { kind: "scopes", management: manage, organization: permissions, bound: false },
     anyOf([
       ...manage.map((scope): ScopeMap => ({ management: scope })),
       ...permissions.map((permission): ScopeMap => ({ organizationPermissionAnywhere: permission })),
@@ -102,7 +106,7 @@ export function inOrganization<Parent, Args>(options: {
   organizationId: (parent: Parent, args: Args) => string;
 }): AuthRule<Parent, Args> {
   return {
-    requirement: { kind: "scopes", management: [options.manage], organization: [options.permission] },
+    requirement: { kind: "scopes", management: [options.manage], organization: [options.permission], bound: true },
     scopes: (parent, args) => ({
       $any: {
         management: options.manage,

@@ -1,4 +1,5 @@
 // Members of an organization — users and M2M applications — with their organization roles.
+import type { OrganizationCaller } from "../../domain/organization-plane.js";
 import {
   type MemberKind,
   addMembers,
@@ -172,9 +173,27 @@ interface MutationNames {
   /** `Member` or `Application`, in type and mutation names. */
   noun: "Member" | "Application";
   plural: "Members" | "Applications";
+  /** Organization permissions that open a mutation to organization tokens (the organization plane). */
+  organizationPlane?: { remove: string; roles: string };
 }
 
-function memberMutations({ kind, noun, plural }: MutationNames) {
+/** Management `organizations:write`, or — when given — the organization permission in that organization. */
+function writeRule(permission: string | undefined) {
+  if (!permission) return canWriteMembers;
+  return inOrganization<unknown, { input: object }>({
+    permission,
+    manage: "organizations:write",
+    organizationId: (_parent, args) => asMemberInput(args.input).organizationId,
+  });
+}
+
+/** The organization-plane caller, for the rules that bind only organization tokens. */
+function callerOf(context: GraphQLContext): OrganizationCaller | undefined {
+  const { principal } = context;
+  return principal?.kind === "organization" ? { organizationId: principal.organizationId, subject: principal.subject } : undefined;
+}
+
+function memberMutations({ kind, noun, plural, organizationPlane }: MutationNames) {
   const many = kind.idsField;
   const one = kind.idField;
   const node = kind.name === "user" ? OrganizationMember : OrganizationApplicationMember;
@@ -237,43 +256,43 @@ function memberMutations({ kind, noun, plural }: MutationNames) {
     }),
     [`removeOrganization${noun}`]: t.id({
       description: `Removes one ${kind.name} and its roles there. Returns its id.`,
-      auth: canWriteMembers,
+      auth: writeRule(organizationPlane?.remove),
       args: { input: t.arg({ type: RemoveInput, required: true }) },
       resolve: (_parent, args, context) => {
         const input = asMemberInput(args.input);
-        return removeMember(domain(context), kind, input.organizationId, String(input[one]));
+        return removeMember(domain(context), kind, input.organizationId, String(input[one]), callerOf(context));
       },
     }),
     [`assignOrganization${noun}Roles`]: t.prismaField({
       type: [node] as never,
       description: `Gives every ${kind.name} listed every role named (by id or name). They must be members.`,
-      auth: canWriteMembers,
+      auth: writeRule(organizationPlane?.roles),
       args: { input: t.arg({ type: RolesInput, required: true }) },
       resolve: async (query, _parent, args, context) => {
         const input = asMemberInput(args.input);
-        const { memberIds } = await assignRoles(domain(context), kind, input.organizationId, input);
+        const { memberIds } = await assignRoles(domain(context), kind, input.organizationId, input, callerOf(context));
         return reload(query, context, input.organizationId, memberIds) as never;
       },
     }),
     [`unassignOrganization${noun}Roles`]: t.prismaField({
       type: [node] as never,
       description: `Takes the roles named from every ${kind.name} listed.`,
-      auth: canWriteMembers,
+      auth: writeRule(organizationPlane?.roles),
       args: { input: t.arg({ type: RolesInput, required: true }) },
       resolve: async (query, _parent, args, context) => {
         const input = asMemberInput(args.input);
-        const { memberIds } = await unassignRoles(domain(context), kind, input.organizationId, input);
+        const { memberIds } = await unassignRoles(domain(context), kind, input.organizationId, input, callerOf(context));
         return reload(query, context, input.organizationId, memberIds) as never;
       },
     }),
     [`setOrganization${noun}Roles`]: t.prismaField({
       type: node as never,
       description: `Makes one ${kind.name}'s roles exactly those named, in one transaction.`,
-      auth: canWriteMembers,
+      auth: writeRule(organizationPlane?.roles),
       args: { input: t.arg({ type: SetRolesInput, required: true }) },
       resolve: async (query, _parent, args, context) => {
         const input = asMemberInput(args.input);
-        const { memberId } = await setMemberRoles(domain(context), kind, input.organizationId, input);
+        const { memberId } = await setMemberRoles(domain(context), kind, input.organizationId, input, callerOf(context));
         const [member] = await reload(query, context, input.organizationId, [memberId]);
         return member as never;
       },
@@ -281,5 +300,10 @@ function memberMutations({ kind, noun, plural }: MutationNames) {
   }));
 }
 
-memberMutations({ kind: userMembers, noun: "Member", plural: "Members" });
+memberMutations({
+  kind: userMembers,
+  noun: "Member",
+  plural: "Members",
+  organizationPlane: { remove: "remove:members", roles: "assign:roles" },
+});
 memberMutations({ kind: applicationMembers, noun: "Application", plural: "Applications" });

@@ -1,6 +1,7 @@
 // Organizations: readable by their own members (organization permission `read:organization`) and
 // by management tokens (`organizations:read`).
 import { createOrganization, deleteOrganization, updateOrganization } from "../../domain/organizations.js";
+import { assertThat } from "../../errors.js";
 import { guardedByParent, inOrganization, manage } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import { domain } from "../context.js";
@@ -19,7 +20,7 @@ interface BrandingShape {
   darkFavicon: string | null;
 }
 
-const Branding = builder.objectRef<BrandingShape>("OrganizationBranding").implement({
+export const Branding = builder.objectRef<BrandingShape>("OrganizationBranding").implement({
   description: "Logos and favicons shown for the organization, for light and dark themes.",
   auth: guardedByParent,
   fields: (t) => ({
@@ -145,9 +146,24 @@ builder.mutationFields((t) => ({
   }),
   updateOrganization: t.field({
     type: Organization,
-    auth: manage("organizations:write"),
+    description:
+      "Organization tokens with manage:organization may change the profile and branding of their own organization; " +
+      "customData and isMfaRequired need a management token.",
+    auth: inOrganization({
+      permission: "manage:organization",
+      manage: "organizations:write",
+      organizationId: (_parent, args: { input: { id: string } }) => args.input.id,
+    }),
     args: { input: t.arg({ type: UpdateOrganizationInput, required: true }) },
-    resolve: (_parent, { input: { id, ...changes } }, context) => updateOrganization(domain(context), id, changes),
+    resolve: (_parent, { input: { id, ...changes } }, context) => {
+      if (context.principal?.kind === "organization") {
+        const managementOnly = (["customData", "isMfaRequired"] as const).filter((field) => changes[field] !== undefined);
+        assertThat(managementOnly.length === 0, "FORBIDDEN", `${managementOnly.join(" and ")} can be changed with a management token only`, {
+          field: `input.${managementOnly[0]}`,
+        });
+      }
+      return updateOrganization(domain(context), id, changes);
+    },
   }),
   deleteOrganization: t.id({
     description: "Deletes the organization with its memberships, role assignments and invitations. Returns its id.",
