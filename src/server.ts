@@ -10,6 +10,7 @@ import { type AuthServices, createAuthServices } from "./auth/services.js";
 import { buildSchema } from "./graphql/schema/index.js";
 import { createGraphQL } from "./graphql/yoga.js";
 import { createApp } from "./http/app.js";
+import { Metrics } from "./http/metrics.js";
 import { localUrl } from "./http/url.js";
 import type { Logger } from "./logger.js";
 
@@ -39,7 +40,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const services = await createAuthServices({ config, db, logger, issuer: () => url });
     const schema = buildSchema();
     const yoga = createGraphQL({ schema, services, logger });
-    const app = createApp({ services, migrations, yoga, logger });
+    const app = createApp({ services, metrics: new Metrics(), migrations, yoga, logger });
     const server = createServer(getRequestListener(app.fetch));
     await listen(server, config.server.port, config.server.host);
     const { port } = server.address() as AddressInfo;

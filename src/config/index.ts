@@ -37,6 +37,8 @@ export interface Config {
   tokens: TokenConfig;
   trustedIssuers: TrustedIssuerConfig[];
   graphql: { rejectUnauthorizedOperations: boolean };
+  /** Bearer token that opens /metrics; undefined: no metrics endpoint. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     },
     trustedIssuers: v.trustedIssuers,
     graphql: { rejectUnauthorizedOperations: v.rejectUnauthorizedOperations },
+    metricsToken: v.metricsToken,
   };
 }
 

@@ -244,6 +244,14 @@ export const optionSpecs = {
     defaultValue: "false",
     schema: booleanText,
   }),
+  metricsToken: option({
+    env: "GATEHOUSE_METRICS_TOKEN",
+    flag: "metrics-token",
+    valueName: "<token>",
+    description:
+      "Serve Prometheus metrics at /metrics to callers sending `Authorization: Bearer <token>`. Unset: no /metrics.",
+    schema: z.string().min(16, "must be at least 16 characters"),
+  }),
   logLevel: option({
     env: "LOG_LEVEL",
     flag: "log-level",

@@ -2,21 +2,24 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
+import { routePath } from "hono/route";
 import type { AuthServices } from "../auth/services.js";
 import { type Migration, migrationStatus } from "../db/migrate.js";
 import { GRAPHQL_PATH, type GatehouseYoga } from "../graphql/yoga.js";
 import type { Logger } from "../logger.js";
 import { JWKS_PATH, TOKEN_PATH, authorizationServerMetadata, jwksResponse } from "./oauth/metadata.js";
+import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
 
 export interface AppDependencies {
   services: AuthServices;
+  metrics: Metrics;
   migrations: Migration[];
   yoga: GatehouseYoga;
   logger: Logger;
 }
 
-export function createApp({ services, migrations, yoga, logger }: AppDependencies): Hono {
+export function createApp({ services, metrics, migrations, yoga, logger }: AppDependencies): Hono {
   const { db } = services;
   const app = new Hono();
 
@@ -24,6 +27,11 @@ export function createApp({ services, migrations, yoga, logger }: AppDependencie
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    // The matched route, not the path: ids in paths would make a label per request.
+    metrics.httpRequests.observe(
+      { route: routePath(c, -1), method: c.req.method, status: String(c.res.status) },
+      (performance.now() - started) / 1000,
+    );
     logger.info(
       {
         requestId: c.get("requestId"),
@@ -53,6 +61,16 @@ export function createApp({ services, migrations, yoga, logger }: AppDependencie
 
   app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => yoga.fetch(c.req.raw, {}));
 
+  const { metricsToken } = services.config;
+  if (metricsToken) {
+    app.get("/metrics", async (c) => {
+      if (!presentsToken(c.req.header("authorization"), metricsToken)) {
+        return c.json({ error: "unauthorized" }, 401, { "www-authenticate": 'Bearer realm="metrics"' });
+      }
+      return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+    });
+  }
+
   // OAuth: browsers call these directly (an SPA exchanging its sign-in token), so CORS is open;
   // no cookies are involved, so no credentials are allowed.
   app.use("/.well-known/*", cors());
@@ -61,7 +79,7 @@ export function createApp({ services, migrations, yoga, logger }: AppDependencie
     app.get(path, (c) => c.json(authorizationServerMetadata(services)));
   }
   app.get(JWKS_PATH, () => jwksResponse(services));
-  const tokenEndpoint = createTokenEndpoint(services, logger);
+  const tokenEndpoint = createTokenEndpoint(services, logger, metrics);
   app.post(TOKEN_PATH, (c) => tokenEndpoint(c.req.raw));
   app.on(["GET", "PUT", "PATCH", "DELETE"], TOKEN_PATH, (c) =>
     c.json({ error: "invalid_request", error_description: "use POST" }, 405, { allow: "POST" }),

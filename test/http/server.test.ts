@@ -104,3 +104,33 @@ describe("graceful shutdown", () => {
     await server.close().catch(() => {});
   });
 });
+
+describe("metrics", () => {
+  it("are off unless a metrics token is configured", async () => {
+    const server = await startTestServer();
+    try {
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("are served to the holder of the metrics token, with requests and token decisions counted", async () => {
+    const token = "m".repeat(32);
+    const server = await startTestServer({ env: { GATEHOUSE_METRICS_TOKEN: token } });
+    try {
+      await fetch(`${server.url}/healthz`);
+      await fetch(`${server.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=password" });
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+      const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toMatch(/gatehouse_http_request_duration_seconds_count\{route="\/healthz",method="GET",status="200"\} 1/);
+      expect(text).toContain('gatehouse_token_requests_total{grant_type="other",outcome="unsupported_grant_type"} 1');
+      expect(text).toContain("gatehouse_process_cpu_user_seconds_total");
+    } finally {
+      await server.close();
+    }
+  });
+});

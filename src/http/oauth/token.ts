@@ -8,6 +8,7 @@ import type { IssuedToken, TokenRequest } from "../../domain/tokens/issue.js";
 import { IDENTITY_AUDIENCE, userForIdentity } from "../../domain/users.js";
 import type { Application } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
+import type { Metrics } from "../metrics.js";
 import { authenticateClient } from "./client-auth.js";
 import { type TokenParams, parseTokenRequest, requestedResource, requestedScopes, required } from "./params.js";
 
@@ -24,7 +25,7 @@ interface Grant {
   actor: string;
 }
 
-export function createTokenEndpoint(services: AuthServices, logger: Logger) {
+export function createTokenEndpoint(services: AuthServices, logger: Logger, metrics: Metrics) {
   return async (request: Request): Promise<Response> => {
     let actor = "anonymous";
     let params: TokenParams = new Map();
@@ -42,6 +43,7 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger) {
         ...(grant.request.organizationId ? { organizationId: grant.request.organizationId } : {}),
         data: { grantType: params.get("grant_type")!, audience: token.audience, scope: token.scope, clientId: grant.request.clientId },
       });
+      metrics.tokens.inc({ grant_type: params.get("grant_type")!, outcome: "issued" });
       return success(token, params.get("grant_type") === TOKEN_EXCHANGE);
     } catch (caught) {
       const error = caught instanceof OAuthError ? caught : unexpected(caught, logger);
@@ -52,6 +54,7 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger) {
         ...(params.get("organization_id") ? { organizationId: params.get("organization_id")! } : {}),
         data: { grantType: params.get("grant_type") ?? null, error: error.code, description: error.description },
       }).catch((auditError: unknown) => logger.error({ err: auditError }, "could not record a token denial"));
+      metrics.tokens.inc({ grant_type: knownGrantType(params.get("grant_type")), outcome: error.code });
       return failure(error);
     }
   };
@@ -148,6 +151,11 @@ async function verifySubjectToken(services: AuthServices, token: string) {
   });
   if (!user) throw new OAuthError("invalid_grant", "no Gatehouse user is linked to this identity");
   return { userId: user.id, clientId: clientId ?? verified.issuer.issuer, amr };
+}
+
+/** A label value from a fixed set: clients choose grant_type, and labels must stay few. */
+function knownGrantType(grantType: string | undefined): string {
+  return grantType === CLIENT_CREDENTIALS || grantType === TOKEN_EXCHANGE ? grantType : "other";
 }
 
 function success(token: IssuedToken, exchanged: boolean): Response {

@@ -1,0 +1,32 @@
+// Prometheus metrics: the process (prom-client's defaults), HTTP requests, and token decisions.
+// Served at /metrics only when GATEHOUSE_METRICS_TOKEN is set, to callers presenting it.
+import { timingSafeEqual } from "node:crypto";
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Histogram({
+    name: "gatehouse_http_request_duration_seconds",
+    help: "HTTP requests by route, method and status.",
+    labelNames: ["route", "method", "status"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly tokens = new Counter({
+    name: "gatehouse_token_requests_total",
+    help: "Token endpoint decisions by grant type and outcome (`issued` or the OAuth error code).",
+    labelNames: ["grant_type", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "gatehouse_" });
+  }
+}
+
+/** Whether an Authorization header carries exactly `token` as a bearer token (constant time). */
+export function presentsToken(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "");
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
