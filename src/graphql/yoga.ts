@@ -1,4 +1,7 @@
-// The GraphQL endpoint: graphql-yoga over the Gatehouse schema.
+// The GraphQL endpoint: graphql-yoga over the Gatehouse schema. Production mode turns off what
+// only helps a developer explore (GraphiQL, introspection, field suggestions); the operation limits
+// and error masking hold in every mode.
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphQLSchema } from "graphql";
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from "graphql-yoga";
@@ -8,6 +11,7 @@ import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
 import { authenticate } from "./authenticate.js";
 import type { GraphQLContext } from "./context.js";
 import { maskError } from "./errors.js";
+import { useOperationLimits } from "./limits.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -31,12 +35,13 @@ export type GatehouseYoga = YogaServerInstance<Record<string, never>, GraphQLCon
 
 export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions): GatehouseYoga {
   const { db, config } = services;
+  const production = config.mode === "production";
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // The page inlines GraphiQL and its editor (about 9 MB) so it works with no network at all.
     renderGraphiQL: memoize(renderGraphiQL),
-    graphiql: { title: "Gatehouse GraphiQL", defaultQuery: DEFAULT_QUERY },
+    graphiql: production ? false : { title: "Gatehouse GraphiQL", defaultQuery: DEFAULT_QUERY },
     landingPage: false,
     maskedErrors: { maskError },
     logging: {
@@ -45,7 +50,12 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       warn: (...args) => logger.warn({ args }, "graphql"),
       error: (...args) => logger.error({ args }, "graphql"),
     },
-    plugins: config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : [],
+    plugins: [
+      ...useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
+      // Routers compose from `_service { sdl }`, which is not introspection and keeps working.
+      ...(production ? [useDisableIntrospection()] : []),
+      ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : []),
+    ],
     context: async ({ request }): Promise<GraphQLContext> => ({
       db,
       prisma: db.prisma,
