@@ -1,12 +1,12 @@
 // Operation limits (graphql-armor): depth, aliases, tokens, directives and cost, checked while the
 // document is parsed and validated, so an operation over a limit never runs. Each refusal is a
-// QUERY_LIMIT_EXCEEDED error whose `extensions.limit` names the limit.
-import { EnvelopArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, type ValidationContext } from "graphql";
+// QUERY_LIMIT_EXCEEDED error whose `extensions.details.limit` names the limit.
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import type { GraphQLError, ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { OperationLimits } from "../config/index.js";
-
-export const QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED";
+import { GatehouseError } from "../errors.js";
+import { toGraphQLError } from "./errors.js";
 
 /** Fixed: no legitimate operation carries more directives than this. */
 const MAX_DIRECTIVES = 50;
@@ -16,9 +16,8 @@ type Limit = "depth" | "aliases" | "tokens" | "directives" | "cost";
 /** Replaces graphql-armor's error (no code, "Syntax Error:" prefix) by a coded one. */
 function refuse(limit: Limit) {
   return (context: ValidationContext | null, error: GraphQLError): void => {
-    const refusal = new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
-      extensions: { code: QUERY_LIMIT_EXCEEDED, limit },
-    });
+    const message = error.message.replace(/^Syntax Error: /, "");
+    const refusal = toGraphQLError(new GatehouseError("QUERY_LIMIT_EXCEEDED", message, { details: { limit } }));
     // The token limit is checked by the parser, which has no validation context: throwing there
     // makes the parse fail with this error.
     if (!context) throw refusal;
@@ -31,12 +30,12 @@ function check(limit: Limit) {
 }
 
 /**
- * The limits as Yoga plugins. Fragments count as what they select (a router's `_entities` query is
- * all inline fragments). Cost counts one per field, times the `first`/`last` literal of a list
- * field: roughly how many values the response can hold.
+ * The limits as one Yoga plugin. Fragments count as what they select (a router's `_entities`
+ * query is all inline fragments). Cost counts one per field, times the `first`/`last` literal of a
+ * list field: roughly how many values the response can hold.
  */
-export function useOperationLimits(limits: OperationLimits, options: { hideSuggestions: boolean }): Plugin[] {
-  const armor = new EnvelopArmor({
+export function useOperationLimits(limits: OperationLimits, options: { hideSuggestions: boolean }): Plugin {
+  return EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ...check("depth") },
     maxAliases: { n: limits.maxAliases, ...check("aliases") },
     maxTokens: { n: limits.maxTokens, ...check("tokens") },
@@ -52,5 +51,4 @@ export function useOperationLimits(limits: OperationLimits, options: { hideSugge
     // "Did you mean …?" would reveal field names that introspection no longer shows.
     blockFieldSuggestion: { enabled: options.hideSuggestions, mask: "" },
   });
-  return armor.protect().plugins as Plugin[];
 }

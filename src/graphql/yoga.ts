@@ -51,7 +51,7 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       error: (...args) => logger.error({ args }, "graphql"),
     },
     plugins: [
-      ...useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
+      useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
       // Routers compose from `_service { sdl }`, which is not introspection and keeps working.
       ...(production ? [useDisableIntrospection()] : []),
       ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : []),

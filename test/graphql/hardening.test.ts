@@ -26,7 +26,10 @@ beforeAll(async () => {
 afterAll(() => Promise.all([development, tight, production].map((server) => server.close())));
 
 function limitErrors(response: GraphQLResponse) {
-  return (response.errors ?? []).map((error) => ({ code: error.extensions?.code, limit: error.extensions?.limit }));
+  return (response.errors ?? []).map((error) => ({
+    code: error.extensions?.code,
+    limit: (error.extensions?.details as { limit?: string } | undefined)?.limit,
+  }));
 }
 
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: serverInfo { version }`).join(" ")} }`;
@@ -38,7 +41,10 @@ describe("operation limits", () => {
     expect(response.status).toBe(400);
     expect(response.data).toBeUndefined();
     expect(response.errors).toEqual([
-      { message: "Aliases limit of 30 exceeded, found 31.", extensions: { code: "QUERY_LIMIT_EXCEEDED", limit: "aliases" } },
+      {
+        message: "Aliases limit of 30 exceeded, found 31.",
+        extensions: { code: "QUERY_LIMIT_EXCEEDED", details: { limit: "aliases" } },
+      },
     ]);
   });
 
@@ -50,7 +56,7 @@ describe("operation limits", () => {
     const response = await development.graphql(document(249));
     expect(response.status).toBe(400);
     expect(response.errors).toEqual([
-      { message: "Token limit of 2000 exceeded.", extensions: { code: "QUERY_LIMIT_EXCEEDED", limit: "tokens" } },
+      { message: "Token limit of 2000 exceeded.", extensions: { code: "QUERY_LIMIT_EXCEEDED", details: { limit: "tokens" } } },
     ]);
   });
 
