@@ -39,7 +39,7 @@ function recordSubgraphOperations(operations: SubgraphOperation[]): GatewayPlugi
   };
 }
 
-/** The claims of a valid Gatehouse token, null without one; a bad token fails the request. */
+/** The claims of a valid Gatehouse token, or null without one; verification throws on a bad token. */
 function verifiedClaims(issuer: string, jwksUrl: string) {
   const keys = createRemoteJWKSet(new URL(jwksUrl));
   return async ({ request }: { request: Request }): Promise<JWTPayload | null> => {
