@@ -10,6 +10,7 @@ export const errorCodes = {
   MEMBERSHIP_REQUIRED: "The user or application must be a member of the organization first.",
   UNAUTHENTICATED: "The request's token is missing where one is required, or is invalid.",
   FORBIDDEN: "The token is valid but does not grant this operation.",
+  QUERY_LIMIT_EXCEEDED: "The GraphQL operation is over a limit (`details.limit` names it); nothing ran.",
   INTERNAL_SERVER_ERROR: "An unexpected failure; details are in the server log, never in the response.",
   GRAPHQL_PARSE_FAILED: "The operation is not valid GraphQL syntax.",
   GRAPHQL_VALIDATION_FAILED: "The operation does not fit the schema (unknown field, wrong argument, …).",

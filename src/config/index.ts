@@ -22,6 +22,14 @@ export interface TokenConfig {
   mfaRequiresAmr: boolean;
 }
 
+/** Limits on each GraphQL operation, checked before it runs. */
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+}
+
 export interface Config {
   mode: "development" | "production";
   server: { host: string; port: number; shutdownTimeoutMs: number };
@@ -36,7 +44,7 @@ export interface Config {
   secrets: string[] | undefined;
   tokens: TokenConfig;
   trustedIssuers: TrustedIssuerConfig[];
-  graphql: { rejectUnauthorizedOperations: boolean };
+  graphql: { rejectUnauthorizedOperations: boolean; limits: OperationLimits };
   /** Bearer token that opens /metrics; undefined: no metrics endpoint. */
   metricsToken: string | undefined;
 }
@@ -101,7 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       mfaRequiresAmr: v.mfaRequiresAmr,
     },
     trustedIssuers: v.trustedIssuers,
-    graphql: { rejectUnauthorizedOperations: v.rejectUnauthorizedOperations },
+    graphql: {
+      rejectUnauthorizedOperations: v.rejectUnauthorizedOperations,
+      limits: { maxDepth: v.maxDepth, maxAliases: v.maxAliases, maxTokens: v.maxTokens, maxCost: v.maxCost },
+    },
     metricsToken: v.metricsToken,
   };
 }

@@ -101,7 +101,7 @@ export const optionSpecs = {
     flag: "mode",
     valueName: "<mode>",
     description:
-      "`development` (auto-generated secret, development tokens, GraphiQL) or `production`. Defaults to production when NODE_ENV=production.",
+      "`development` (auto-generated secret, development tokens, GraphiQL, introspection) or `production`. Defaults to production when NODE_ENV=production.",
     schema: z.enum(["development", "production"], { error: "must be development or production" }),
   }),
   port: option({
@@ -251,6 +251,39 @@ export const optionSpecs = {
     description:
       "Serve Prometheus metrics at /metrics to callers sending `Authorization: Bearer <token>`. Unset: no /metrics.",
     schema: z.string().min(16, "must be at least 16 characters"),
+  }),
+  maxDepth: option({
+    env: "GATEHOUSE_MAX_DEPTH",
+    flag: "max-depth",
+    valueName: "<n>",
+    description: "Deepest field nesting a GraphQL operation may have (fragments count as what they select).",
+    defaultValue: "15",
+    schema: positiveInt(100),
+  }),
+  maxAliases: option({
+    env: "GATEHOUSE_MAX_ALIASES",
+    flag: "max-aliases",
+    valueName: "<n>",
+    description: "Most aliased fields a GraphQL operation may have.",
+    defaultValue: "30",
+    schema: positiveInt(1000),
+  }),
+  maxTokens: option({
+    env: "GATEHOUSE_MAX_TOKENS",
+    flag: "max-tokens",
+    valueName: "<n>",
+    description: "Most lexical tokens a GraphQL document may have; parsing stops past it.",
+    defaultValue: "2000",
+    schema: positiveInt(100_000),
+  }),
+  maxCost: option({
+    env: "GATEHOUSE_MAX_COST",
+    flag: "max-cost",
+    valueName: "<n>",
+    description:
+      "Highest cost of a GraphQL operation: one per field, times the `first`/`last` literal of list fields (about how many values the response can hold).",
+    defaultValue: "20000",
+    schema: positiveInt(10_000_000),
   }),
   logLevel: option({
     env: "LOG_LEVEL",

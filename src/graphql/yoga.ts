@@ -1,4 +1,7 @@
-// The GraphQL endpoint: graphql-yoga over the Gatehouse schema.
+// The GraphQL endpoint: graphql-yoga over the Gatehouse schema. Production mode turns off what
+// only helps a developer explore (GraphiQL, introspection, field suggestions); the operation limits
+// and error masking hold in every mode.
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphQLSchema } from "graphql";
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from "graphql-yoga";
@@ -10,6 +13,7 @@ import type { GraphQLContext } from "./context.js";
 import { useErrorCodes } from "./error-codes.js";
 import { maskError } from "./errors.js";
 import { createLoaders } from "./loaders.js";
+import { useOperationLimits } from "./limits.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -33,12 +37,13 @@ export type GatehouseYoga = YogaServerInstance<Record<string, never>, GraphQLCon
 
 export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions): GatehouseYoga {
   const { db, config } = services;
+  const production = config.mode === "production";
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // The page inlines GraphiQL and its editor (about 9 MB) so it works with no network at all.
     renderGraphiQL: memoize(renderGraphiQL),
-    graphiql: { title: "Gatehouse GraphiQL", defaultQuery: DEFAULT_QUERY },
+    graphiql: production ? false : { title: "Gatehouse GraphiQL", defaultQuery: DEFAULT_QUERY },
     landingPage: false,
     maskedErrors: { maskError },
     logging: {
@@ -47,7 +52,13 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       warn: (...args) => logger.warn({ args }, "graphql"),
       error: (...args) => logger.error({ args }, "graphql"),
     },
-    plugins: [useErrorCodes(), ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : [])],
+    plugins: [
+      useErrorCodes(),
+      useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
+      // Routers compose from `_service { sdl }`, which is not introspection and keeps working.
+      ...(production ? [useDisableIntrospection()] : []),
+      ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : []),
+    ],
     context: async ({ request }): Promise<GraphQLContext> => ({
       db,
       prisma: db.prisma,

@@ -11,6 +11,12 @@ describe("loadConfig", () => {
     expect(config.logLevel).toBe("info");
   });
 
+  it("limits GraphQL operations by default, with limits a relay client and a router stay within", () => {
+    expect(loadConfig({}).graphql.limits).toEqual({ maxDepth: 15, maxAliases: 30, maxTokens: 2000, maxCost: 20_000 });
+    expect(loadConfig({ GATEHOUSE_MAX_DEPTH: "8", GATEHOUSE_MAX_COST: "500" }).graphql.limits).toMatchObject({ maxDepth: 8, maxCost: 500 });
+    expect(() => loadConfig({ GATEHOUSE_MAX_ALIASES: "0" })).toThrow(/GATEHOUSE_MAX_ALIASES must be between 1 and 1000/);
+  });
+
   it("switches to PostgreSQL when DATABASE_URL is set, with a configurable pool", () => {
     const config = loadConfig({ DATABASE_URL: "postgresql://db.internal:5432/gatehouse", DATABASE_POOL_SIZE: "25" });
     expect(config.database).toEqual({ kind: "postgres", url: "postgresql://db.internal:5432/gatehouse", poolSize: 25 });

@@ -1,4 +1,4 @@
-// Runs the `gatehouse` CLI as a separate process, the way an operator does.
+// Runs the `gatehouse` CLI (and the repository's scripts) as a separate process, the way an operator does.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -17,8 +17,17 @@ function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runNode([...cliArgs, ...args], env);
+}
+
+/** Runs one of the repository's TypeScript scripts (`scripts/…`), as `npm run` does. */
+export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runNode(["--import", "tsx", script, ...args], env);
+}
+
+function runNode(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...cliArgs, ...args], { cwd: root, env: cliEnv(env) });
+    const child = spawn(process.execPath, args, { cwd: root, env: cliEnv(env) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
