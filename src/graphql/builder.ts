@@ -96,3 +96,9 @@ function seesMembers(scopes: ReadonlySet<string>, scope: "users:read" | "applica
 
 export const builder = createBuilder();
 export type Builder = typeof builder;
+
+/** The `t` of an input type's fields, for a set of fields that several input types share. */
+export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<
+  BuilderTypes & PothosSchemaTypes.ExtendDefaultTypes<BuilderTypes>,
+  "InputObject"
+>;
