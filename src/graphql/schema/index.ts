@@ -10,6 +10,7 @@ import "./template.js";
 import "./users.js";
 import "./applications.js";
 import "./members.js";
+import "./global-roles.js";
 
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */
 export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
