@@ -10,6 +10,7 @@ import "./template.js";
 import "./users.js";
 import "./applications.js";
 import "./members.js";
+import "./member-organizations.js";
 import "./global-roles.js";
 
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */
