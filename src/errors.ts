@@ -8,6 +8,7 @@ export const errorCodes = {
   CONFLICT: "The change would break a uniqueness rule, or the object changed meanwhile.",
   ROLE_TYPE_MISMATCH: "A role of one type (USER or MACHINE_TO_MACHINE) was given to the other kind of member.",
   MEMBERSHIP_REQUIRED: "The user or application must be a member of the organization first.",
+  BUILT_IN_RESOURCE: "Gatehouse's own management API resource cannot be deleted or renamed, nor its permissions changed.",
   UNAUTHENTICATED: "The request's token is missing where one is required, or is invalid.",
   FORBIDDEN: "The token is valid but does not grant this operation.",
   QUERY_LIMIT_EXCEEDED: "The GraphQL operation is over a limit (`details.limit` names it); nothing ran.",

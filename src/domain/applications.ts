@@ -1,8 +1,13 @@
 // Machine-to-machine applications and their client secrets. Secrets are random, shown once, and
 // stored only as a SHA-256 hash: they carry 256 bits of entropy, so a slow hash adds nothing.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
 import type { PrismaClient } from "../db/index.js";
+import { GatehouseError } from "../errors.js";
 import type { Application } from "../generated/prisma/client.js";
+import { type DomainContext, type Transaction, change } from "./context.js";
+import { description, jsonObject, parseInput, text } from "./input.js";
+import { definedOnly } from "./template.js";
 
 /** Prefix that makes leaked secrets recognizable by secret scanners. */
 const SECRET_PREFIX = "ghs_";
@@ -33,4 +38,79 @@ export async function authenticateApplication(
   const application = await prisma.application.findUnique({ where: { id: clientId } });
   const matches = secretMatches(clientSecret, application?.secretHash ?? hashClientSecret(""));
   return application && matches ? application : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Management
+// ---------------------------------------------------------------------------------------------
+
+const createInput = z.object({ name: text(256), description: description(256), customData: jsonObject.optional() });
+const updateInput = z.object({ name: text(256).optional(), description: description(256), customData: jsonObject.optional() });
+
+/** An application with its client secret: returned once, when the secret is made. */
+export interface ApplicationWithSecret {
+  application: Application;
+  clientSecret: string;
+}
+
+export async function createApplication(context: DomainContext, input: unknown): Promise<ApplicationWithSecret> {
+  const data = parseInput(createInput, input);
+  const clientSecret = generateClientSecret();
+  const application = await change(
+    context,
+    (tx) => tx.application.create({ data: { ...definedOnly(data), secretHash: hashClientSecret(clientSecret) } }),
+    (created) => ({ action: "application.created", targetType: "application", targetId: created.id, data: { name: created.name } }),
+  );
+  return { application, clientSecret };
+}
+
+/** Changes the given fields; `customData` is replaced as a whole. */
+export async function updateApplication(context: DomainContext, id: string, input: unknown): Promise<Application> {
+  const data = parseInput(updateInput, input);
+  return change(
+    context,
+    async (tx) => {
+      await requireApplication(tx, id);
+      return tx.application.update({ where: { id }, data: definedOnly(data) });
+    },
+    (application) => ({
+      action: "application.updated",
+      targetType: "application",
+      targetId: application.id,
+      data: { fields: Object.keys(definedOnly(data)) },
+    }),
+  );
+}
+
+/** Deletes the application with its organization memberships and roles, and its global roles. */
+export async function deleteApplication(context: DomainContext, id: string): Promise<string> {
+  return change(
+    context,
+    async (tx) => {
+      const application = await requireApplication(tx, id);
+      await tx.application.delete({ where: { id } });
+      return application;
+    },
+    (application) => ({ action: "application.deleted", targetType: "application", targetId: application.id, data: { name: application.name } }),
+  ).then((application) => application.id);
+}
+
+/** Replaces the client secret: the old one stops working as soon as this commits. */
+export async function rotateApplicationSecret(context: DomainContext, id: string): Promise<ApplicationWithSecret> {
+  const clientSecret = generateClientSecret();
+  const application = await change(
+    context,
+    async (tx) => {
+      await requireApplication(tx, id);
+      return tx.application.update({ where: { id }, data: { secretHash: hashClientSecret(clientSecret) } });
+    },
+    (rotated) => ({ action: "application.secret_rotated", targetType: "application", targetId: rotated.id }),
+  );
+  return { application, clientSecret };
+}
+
+export async function requireApplication(tx: Transaction, id: string): Promise<Application> {
+  const application = await tx.application.findUnique({ where: { id } });
+  if (!application) throw new GatehouseError("NOT_FOUND", `no application with id ${id}`, { field: "id" });
+  return application;
 }

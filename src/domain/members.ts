@@ -98,7 +98,8 @@ export const applicationMembers: MemberKind = {
   },
 };
 
-const roleRefs = {
+/** Roles named by id or by name (either list may be empty). */
+export const roleRefs = {
   roleIds: idList(100).default([]),
   roleNames: z.array(z.string().trim().min(1, "must not be empty")).max(100, "must hold at most 100 names").default([]),
 };
@@ -119,24 +120,34 @@ function parseMember<T extends z.ZodRawShape>(kind: MemberKind, input: unknown, 
 }
 
 type RoleRefs = { roleIds: string[]; roleNames: string[] };
+type RoleRefsWhere = { OR: ({ id: { in: string[] } } | { name: { in: string[] } })[] };
 
 /**
  * The roles named by id or by name, all of `kind`'s type. Throws NOT_FOUND naming unknown ones,
  * and ROLE_TYPE_MISMATCH naming roles of the other type.
  */
 export async function resolveRoles(tx: Transaction, kind: MemberKind, refs: RoleRefs): Promise<OrganizationRole[]> {
+  return resolveRoleRefs(refs, kind, "organization role", (where) =>
+    tx.organizationRole.findMany({ where, orderBy: { name: "asc" } }),
+  );
+}
+
+/** What `resolveRoles` does, for any table of roles: `find` reads the roles matching `where`. */
+export async function resolveRoleRefs<Role extends { id: string; name: string; type: RoleType }>(
+  refs: RoleRefs,
+  kind: Pick<MemberKind, "name" | "roleType">,
+  what: string,
+  find: (where: RoleRefsWhere) => Promise<Role[]>,
+): Promise<Role[]> {
   if (refs.roleIds.length === 0 && refs.roleNames.length === 0) return [];
-  const roles = await tx.organizationRole.findMany({
-    where: { OR: [{ id: { in: refs.roleIds } }, { name: { in: refs.roleNames } }] },
-    orderBy: { name: "asc" },
-  });
+  const roles = await find({ OR: [{ id: { in: refs.roleIds } }, { name: { in: refs.roleNames } }] });
   const unknownIds = refs.roleIds.filter((id) => !roles.some((role) => role.id === id));
   const unknownNames = refs.roleNames.filter((name) => !roles.some((role) => role.name === name));
-  assertThat(unknownIds.length === 0, "NOT_FOUND", `unknown organization role id(s): ${unknownIds.join(", ")}`, {
+  assertThat(unknownIds.length === 0, "NOT_FOUND", `unknown ${what} id(s): ${unknownIds.join(", ")}`, {
     field: "input.roleIds",
     details: { ids: unknownIds },
   });
-  assertThat(unknownNames.length === 0, "NOT_FOUND", `unknown organization role name(s): ${unknownNames.join(", ")}`, {
+  assertThat(unknownNames.length === 0, "NOT_FOUND", `unknown ${what} name(s): ${unknownNames.join(", ")}`, {
     field: "input.roleNames",
     details: { names: unknownNames },
   });

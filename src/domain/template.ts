@@ -8,7 +8,7 @@ import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
 import { description, idList, parseInput, permissionName, text } from "./input.js";
 
-const roleType = z.enum(["USER", "MACHINE_TO_MACHINE"], { error: "must be USER or MACHINE_TO_MACHINE" });
+export const roleType = z.enum(["USER", "MACHINE_TO_MACHINE"], { error: "must be USER or MACHINE_TO_MACHINE" });
 
 const scopeInput = z.object({ name: permissionName(128), description: description(256) });
 const scopeUpdate = z.object({ name: permissionName(128).optional(), description: description(256) });

@@ -79,6 +79,11 @@ export function createBuilder() {
           if (principal?.kind !== "organization" || !principal.scopes.has("read:applications")) return false;
           return loaders.applicationMembership.load(`${principal.organizationId}:${applicationId}`);
         },
+        membershipsVisible: ({ type, id }) => {
+          if (principal?.kind === "management") return seesMembers(principal.scopes, type === "user" ? "users:read" : "applications:read");
+          if (type === "user") return principalUserId(principal) === id;
+          return principal?.kind === "organization" && principal.subject.type === "application" && principal.subject.id === id;
+        },
         organizationPermission: ({ organizationId, permission }) =>
           principal?.kind === "organization" &&
           principal.organizationId === organizationId &&
@@ -96,3 +101,9 @@ function seesMembers(scopes: ReadonlySet<string>, scope: "users:read" | "applica
 
 export const builder = createBuilder();
 export type Builder = typeof builder;
+
+/** The `t` of an input type's fields, for a set of fields that several input types share. */
+export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<
+  BuilderTypes & PothosSchemaTypes.ExtendDefaultTypes<BuilderTypes>,
+  "InputObject"
+>;

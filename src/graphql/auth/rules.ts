@@ -4,6 +4,7 @@
 // the token's own organization — so a router enforcing the directives and the subgraph agree.
 // See docs/authorization.md.
 import type { ManagementScope } from "../../domain/management.js";
+import type { Subject } from "../../domain/tokens/grants.js";
 
 export interface OrganizationPermissionCheck {
   organizationId: string;
@@ -22,6 +23,8 @@ export interface GatehouseAuthScopes {
   userVisible: string;
   /** The caller may see this application: management, itself, or its organization's readers. */
   applicationVisible: string;
+  /** The caller may see the memberships of this user (application): management readers, or itself. */
+  membershipsVisible: Subject;
 }
 
 export type ScopeMap = Partial<GatehouseAuthScopes> & { $any?: ScopeMap; $all?: ScopeMap };
@@ -67,6 +70,15 @@ export const canSeeUser = rule<{ id: string }>({ kind: "authenticated" }, (user)
 export const canSeeApplication = rule<{ id: string }>({ kind: "authenticated" }, (application) => ({
   applicationVisible: application.id,
 }));
+
+/**
+ * The organizations a user (application) belongs to, with its roles there: management readers of
+ * users (applications) or organizations, and the user (application) itself, whatever its token.
+ * `id` picks the member's id out of the parent.
+ */
+export function canSeeMembershipsOf<Parent>(type: Subject["type"], id: (parent: Parent) => string): AuthRule<Parent, unknown> {
+  return rule<Parent>({ kind: "authenticated" }, (parent) => ({ membershipsVisible: { type, id: id(parent) } }));
+}
 
 function rule<Parent>(requirement: RuleRequirement, scopes: (parent: Parent) => ScopeMap): AuthRule<Parent, unknown> {
   return { requirement, scopes: (parent) => scopes(parent) };
