@@ -9,6 +9,7 @@ import { isPublic } from "../../src/graphql/auth/rules.js";
 import { createBuilder } from "../../src/graphql/builder.js";
 import type { GraphQLContext } from "../../src/graphql/context.js";
 import { maskError } from "../../src/graphql/errors.js";
+import type { Loaders } from "../../src/graphql/loaders.js";
 
 // ---- Data ----------------------------------------------------------------------------------------
 
@@ -273,6 +274,7 @@ function unavailable<T extends object>(what: string): T {
 
 const db = unavailable<Database>("database");
 const prisma = unavailable<PrismaClient>("Prisma client");
+const loaders = unavailable<Loaders>("loaders");
 
 const yoga = createYoga<Record<string, never>, GraphQLContext>({
   schema,
@@ -282,7 +284,7 @@ const yoga = createYoga<Record<string, never>, GraphQLContext>({
   maskedErrors: { maskError },
   plugins: [useApolloInlineTrace()],
   // Every request is anonymous: the schema is public (`isPublic`), so no token is ever read.
-  context: (): GraphQLContext => ({ db, prisma, principal: null }),
+  context: (): GraphQLContext => ({ db, prisma, principal: null, loaders }),
 });
 
 const port = Number(process.env.PRODUCTS_PORT ?? 4001);

@@ -3,7 +3,6 @@
 // roles in them — from the template to the tokens each user then gets.
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtures } from "../../support/fixtures.js";
 import { type Caller, admin, ok } from "../../support/graphql.js";
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, identityToken, requestToken } from "../../support/oauth.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
@@ -41,8 +40,8 @@ describe("Logto's organization example", () => {
 
     const acme = await create("createOrganization", "CreateOrganizationInput", { name: "Acme" });
     const globex = await create("createOrganization", "CreateOrganizationInput", { name: "Globex" });
-    const f = fixtures(server.db.prisma);
-    const [alice, bob] = [await f.user({ name: "Alice" }), await f.user({ name: "Bob" })];
+    const alice = { id: await create("createUser", "CreateUserInput", { name: "Alice", primaryEmail: "alice@example.test" }) };
+    const bob = { id: await create("createUser", "CreateUserInput", { name: "Bob", primaryEmail: "bob@example.test" }) };
 
     const add = `mutation ($input: AddOrganizationMembersInput!) { addOrganizationMembers(input: $input) { user { id } } }`;
     ok(await gql(add, { input: { organizationId: acme, userIds: [alice.id], roleNames: ["admin"] } }));
