@@ -9,6 +9,7 @@ import {
 } from "../../domain/applications.js";
 import { canSeeApplication, manage } from "../auth/rules.js";
 import { builder } from "../builder.js";
+import { customDataField } from "./custom-data.js";
 import { domain } from "../context.js";
 import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 
@@ -24,13 +25,7 @@ export const Application = builder.prismaObject("Application", {
     name: t.exposeString("name"),
     description: t.exposeString("description", { nullable: true }),
     type: t.expose("type", { type: ApplicationType }),
-    customData: t.field({
-      type: "JSONObject",
-      nullable: true,
-      auth: manage("applications:read"),
-      // The column only ever holds JSON objects (enforced on write).
-      resolve: (application) => application.customData as Record<string, unknown>,
-    }),
+    customData: t.field(customDataField("applications:read", "Arbitrary data the product keeps about the application.")),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });

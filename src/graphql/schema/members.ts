@@ -12,7 +12,7 @@ import {
   userMembers,
 } from "../../domain/members.js";
 import { inOrganization, manage } from "../auth/rules.js";
-import { type BuilderTypes, builder } from "../builder.js";
+import { type InputFieldBuilder, builder } from "../builder.js";
 import { type GraphQLContext, domain } from "../context.js";
 import { SEARCH_DESCRIPTION } from "../search.js";
 import { Organization } from "./organization.js";
@@ -166,8 +166,6 @@ const canWriteMembers = manage("organizations:write");
 type MemberInput = { organizationId: string } & Record<string, unknown>;
 const asMemberInput = (input: object) => input as MemberInput;
 
-type RoleFieldBuilder = PothosSchemaTypes.InputFieldBuilder<BuilderTypes & PothosSchemaTypes.ExtendDefaultTypes<BuilderTypes>, "InputObject">;
-
 interface MutationNames {
   kind: MemberKind;
   /** `Member` or `Application`, in type and mutation names. */
@@ -197,7 +195,7 @@ function memberMutations({ kind, noun, plural, organizationPlane }: MutationName
   const many = kind.idsField;
   const one = kind.idField;
   const node = kind.name === "user" ? OrganizationMember : OrganizationApplicationMember;
-  const rolesFields = (t: RoleFieldBuilder) => ({
+  const rolesFields = (t: InputFieldBuilder) => ({
     roleIds: t.idList({ description: "Roles by id." }),
     roleNames: t.stringList({ description: "Roles by name." }),
   });

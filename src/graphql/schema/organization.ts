@@ -4,6 +4,7 @@ import { createOrganization, deleteOrganization, updateOrganization } from "../.
 import { assertThat } from "../../errors.js";
 import { guardedByParent, inOrganization, manage } from "../auth/rules.js";
 import { builder } from "../builder.js";
+import { customDataField } from "./custom-data.js";
 import { domain } from "../context.js";
 import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 
@@ -50,14 +51,7 @@ export const Organization = builder.prismaObject("Organization", {
         darkFavicon: organization.brandingDarkFavicon,
       }),
     }),
-    customData: t.field({
-      type: "JSONObject",
-      nullable: true,
-      description: "Arbitrary data the product keeps about the organization; management tokens only.",
-      auth: manage("organizations:read"),
-      // The column only ever holds JSON objects (enforced on write).
-      resolve: (organization) => organization.customData as Record<string, unknown>,
-    }),
+    customData: t.field(customDataField("organizations:read", "Arbitrary data the product keeps about the organization.")),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });

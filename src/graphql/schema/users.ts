@@ -2,6 +2,7 @@
 import { createUser, deleteUser, linkUserIdentity, unlinkUserIdentity, updateUser } from "../../domain/users.js";
 import { canSeeUser, manage } from "../auth/rules.js";
 import { type InputFieldBuilder, builder } from "../builder.js";
+import { customDataField } from "./custom-data.js";
 import { domain } from "../context.js";
 import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 
@@ -28,13 +29,7 @@ export const User = builder.prismaObject("User", {
     mfaEnrolled: t.exposeBoolean("mfaEnrolled", {
       description: "Whether the user has MFA; organizations that require MFA refuse tokens to users without it.",
     }),
-    customData: t.field({
-      type: "JSONObject",
-      nullable: true,
-      auth: manage("users:read"),
-      // The column only ever holds JSON objects (enforced on write).
-      resolve: (user) => user.customData as Record<string, unknown>,
-    }),
+    customData: t.field(customDataField("users:read", "Arbitrary data the product keeps about the user.")),
     identities: t.relation("identities", {
       nullable: true,
       auth: manage("users:read"),
