@@ -3,7 +3,7 @@
 //   organization — a Gatehouse organization token (its organization id and permissions);
 //   identity     — a signed-in user: a trusted issuer's token, or a Gatehouse identity token.
 import type { PrismaClient } from "../db/index.js";
-import type { Subject } from "../domain/tokens/grants.js";
+import { type Subject, grantedOrganizationScopes } from "../domain/tokens/grants.js";
 import { IDENTITY_AUDIENCE, userForIdentity } from "../domain/users.js";
 import type { AuthServices } from "./services.js";
 import { TokenVerificationError } from "./verify.js";
@@ -15,6 +15,16 @@ export type Principal =
 
 function scopesOf(scope: unknown): ReadonlySet<string> {
   return new Set(typeof scope === "string" ? scope.split(" ").filter(Boolean) : []);
+}
+
+/**
+ * The token's organization permissions that the subject's roles still grant now. Gatehouse's own
+ * API honours a removed member or a revoked permission at once, not when the token expires
+ * (resource servers that verify the JWT offline honour it until then).
+ */
+async function stillGranted(prisma: PrismaClient, subject: Subject, organizationId: string, scope: unknown) {
+  const current = new Set(await grantedOrganizationScopes(prisma, subject, organizationId));
+  return new Set([...scopesOf(scope)].filter((permission) => current.has(permission)));
 }
 
 export async function principalFromToken(services: AuthServices, prisma: PrismaClient, token: string): Promise<Principal> {
@@ -41,7 +51,7 @@ export async function principalFromToken(services: AuthServices, prisma: PrismaC
     if (claims.organization_id !== organizationId) {
       throw new TokenVerificationError("organization_id does not match the audience");
     }
-    return { kind: "organization", organizationId, subject, clientId, scopes: scopesOf(claims.scope) };
+    return { kind: "organization", organizationId, subject, clientId, scopes: await stillGranted(prisma, subject, organizationId, claims.scope) };
   }
   if (audiences.includes(IDENTITY_AUDIENCE) && subject.type === "user") {
     return { kind: "identity", userId: subject.id };

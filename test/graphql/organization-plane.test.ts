@@ -141,3 +141,24 @@ describe("no privilege escalation", () => {
     expect(await rolesOf(world.users.ada.id)).toContain("admin");
   });
 });
+
+describe("an organization token in Gatehouse's own API", () => {
+  it("loses what the member's roles no longer grant, and everything once the member is removed, before it expires", async () => {
+    const f = (await import("../support/fixtures.js")).fixtures(server.db.prisma);
+    const user = await f.user({ name: "Short-lived" });
+    await f.member(organizationId(), user.id, [await world.role("member")]);
+    const token = await world.token(user);
+    const gql = caller(server, token);
+    const READ = `query ($id: ID!) { organization(id: $id) { name members { totalCount } } }`;
+    expect(ok(await gql(READ, { id: organizationId() })).organization.members.totalCount).toBeGreaterThan(0);
+
+    await server.db.prisma.organizationUserRole.deleteMany({ where: { organizationId: organizationId(), userId: user.id } });
+    await server.db.prisma.organizationUserRole.create({ data: { organizationId: organizationId(), userId: user.id, roleId: await world.role("viewer") } });
+    const demoted = await gql(READ, { id: organizationId() });
+    expect(demoted.data?.organization).toEqual({ name: "Acme", members: null });
+    expect(demoted.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    await server.db.prisma.organizationMembership.delete({ where: { organizationId_userId: { organizationId: organizationId(), userId: user.id } } });
+    refused(await gql(`query ($id: ID!) { organization(id: $id) { name } }`, { id: organizationId() }), "FORBIDDEN");
+  });
+});
