@@ -1,5 +1,5 @@
 // The `gatehouse` command as an operator uses it: separate processes, real data folders.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,10 +51,12 @@ describe(`gatehouse migrate and serve on ${testBackend === "postgres" ? "Postgre
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "gatehouse-cli-"));
     database = await createTestDatabase({ migrated: false });
-    env =
-      database.config.kind === "postgres"
-        ? { DATABASE_URL: database.config.url }
-        : { GATEHOUSE_DATA_DIR: join(dataDir, "data") };
+    // The data folder holds the embedded database, and in development the generated secret, on
+    // both backends.
+    env = {
+      GATEHOUSE_DATA_DIR: join(dataDir, "data"),
+      ...(database.config.kind === "postgres" ? { DATABASE_URL: database.config.url } : {}),
+    };
   });
   afterAll(async () => {
     await database.drop();
@@ -87,6 +89,10 @@ describe(`gatehouse migrate and serve on ${testBackend === "postgres" ? "Postgre
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     expect(await first.stop()).toBe(0);
     expect(first.logs.some((entry) => entry.msg === "stopped")).toBe(true);
+    // Development without GATEHOUSE_SECRET: a generated secret, kept private in the data folder.
+    expect(first.logs.some((entry) => entry.level === 40 && String(entry.msg).startsWith("GATEHOUSE_SECRET is not set"))).toBe(true);
+    const secretFile = await stat(join(env.GATEHOUSE_DATA_DIR!, "secret"));
+    expect(secretFile.mode & 0o777).toBe(0o600);
 
     const db = await openSameDatabase();
     const organization = await db.prisma.organization.create({ data: { name: "Survives restarts" } });
@@ -151,9 +157,8 @@ describe("gatehouse bootstrap, seed, token and keys", () => {
     database = await createTestDatabase({ migrated: false });
     env = {
       GATEHOUSE_SECRET: "s".repeat(40),
-      ...(database.config.kind === "postgres"
-        ? { DATABASE_URL: database.config.url }
-        : { GATEHOUSE_DATA_DIR: join(dataDir, "data") }),
+      GATEHOUSE_DATA_DIR: join(dataDir, "data"),
+      ...(database.config.kind === "postgres" ? { DATABASE_URL: database.config.url } : {}),
     };
   });
   afterAll(async () => {
