@@ -6,6 +6,7 @@
 // why existing users and users created by the management API are not provisioned.
 import { z } from "zod";
 import type { Organization } from "../generated/prisma/client.js";
+import { recordAudits } from "./audit.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { parseInput } from "./input.js";
 import { lockOrganization, resolveRoles, roleRefs, userMembers } from "./members.js";
@@ -109,4 +110,49 @@ async function changeJitSet(
     }),
   );
   return organization;
+}
+
+/** The domain of an email address: what follows its last `@`, lower-case; undefined without one. */
+export function emailDomainOf(email: string): string | undefined {
+  const at = email.lastIndexOf("@");
+  const domain = email.slice(at + 1).toLowerCase();
+  return at > 0 && domain ? domain : undefined;
+}
+
+/**
+ * Makes the user — just created, with this verified email — a member of every organization with a
+ * JIT domain equal to the email's, with that organization's JIT roles, and records one audit event
+ * per organization joined. Returns the ids of the organizations joined.
+ */
+export async function provisionJustInTime(tx: Transaction, userId: string, verifiedEmail: string): Promise<string[]> {
+  const domain = emailDomainOf(verifiedEmail);
+  if (!domain) return [];
+  const matches = await tx.organizationJitDomain.findMany({
+    where: { emailDomain: domain },
+    select: { organizationId: true, organization: { select: { jitRoles: { select: { roleId: true } } } } },
+    orderBy: { organizationId: "asc" },
+  });
+  if (matches.length === 0) return [];
+  await tx.organizationMembership.createMany({
+    data: matches.map(({ organizationId }) => ({ organizationId, userId })),
+    skipDuplicates: true,
+  });
+  await tx.organizationUserRole.createMany({
+    data: matches.flatMap(({ organizationId, organization }) =>
+      organization.jitRoles.map(({ roleId }) => ({ organizationId, userId, roleId })),
+    ),
+    skipDuplicates: true,
+  });
+  await recordAudits(
+    tx,
+    matches.map(({ organizationId, organization }) => ({
+      actor: `user:${userId}`,
+      action: "organization.user_provisioned",
+      targetType: "user",
+      targetId: userId,
+      organizationId,
+      data: { emailDomain: domain, roleIds: organization.jitRoles.map(({ roleId }) => roleId) },
+    })),
+  );
+  return matches.map(({ organizationId }) => organizationId);
 }
