@@ -17,3 +17,8 @@ type AuditWriter = Pick<PrismaClient, "auditEvent"> | Prisma.TransactionClient;
 export async function recordAudit(prisma: AuditWriter, event: AuditEventInput): Promise<void> {
   await prisma.auditEvent.create({ data: { ...event, data: event.data ?? {} } });
 }
+
+/** Several events in one statement. */
+export async function recordAudits(prisma: AuditWriter, events: AuditEventInput[]): Promise<void> {
+  await prisma.auditEvent.createMany({ data: events.map((event) => ({ ...event, data: event.data ?? {} })) });
+}

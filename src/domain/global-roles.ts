@@ -9,7 +9,7 @@ import { guarded } from "./constraints.js";
 import { type DomainContext, type LockableTable, type Transaction, change, lockRow } from "./context.js";
 import { description, idList, parseInput, text } from "./input.js";
 import { resolveRoleRefs, roleRefs } from "./members.js";
-import { type PermissionChange, definedOnly, requirePermissions, roleType } from "./template.js";
+import { type SetChange, definedOnly, pastTense, requirePermissions, roleType } from "./template.js";
 
 const roleInput = z.object({
   name: text(128),
@@ -72,13 +72,11 @@ export async function deleteGlobalRole(context: DomainContext, id: string): Prom
   ).then((role) => role.id);
 }
 
-const pastTense = { add: "added", remove: "removed", replace: "replaced" } as const;
-
 /** Adds (idempotently), removes, or replaces a role's API permissions; the role is locked meanwhile. */
 export async function changeGlobalRolePermissions(
   context: DomainContext,
   roleId: string,
-  how: PermissionChange,
+  how: SetChange,
   input: unknown,
 ): Promise<Role> {
   const { resourceScopeIds } = parseInput(permissionIds, input);

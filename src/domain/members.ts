@@ -6,7 +6,7 @@
 //   - removing a member removes its roles (database cascade).
 import { z } from "zod";
 import { GatehouseError, assertThat } from "../errors.js";
-import type { OrganizationRole, RoleType } from "../generated/prisma/client.js";
+import type { Organization, OrganizationRole, RoleType } from "../generated/prisma/client.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
 import { idList, parseInput } from "./input.js";
 import { type OrganizationCaller, assertKeepsManager, assertMayHandleRoles, rolesHeldBy } from "./organization-plane.js";
@@ -182,9 +182,9 @@ async function requireMembers(tx: Transaction, kind: MemberKind, organizationId:
 }
 
 /** Locks the organization (concurrent member changes serialize) and checks it exists. */
-async function lockOrganization(tx: Transaction, organizationId: string): Promise<void> {
+export async function lockOrganization(tx: Transaction, organizationId: string): Promise<Organization> {
   await lockRow(tx, "organizations", organizationId);
-  await requireOrganization(tx, organizationId);
+  return requireOrganization(tx, organizationId);
 }
 
 /** Adds members (already-members are kept as they are), giving each the roles named. */

@@ -137,7 +137,11 @@ export async function deleteOrganizationRole(context: DomainContext, id: string)
   ).then((role) => role.id);
 }
 
-export type PermissionChange = "add" | "remove" | "replace";
+/** How a set changes: a role's permissions, an organization's JIT domains or roles. */
+export type SetChange = "add" | "remove" | "replace";
+
+/** Each change in the past tense, for audit actions. */
+export const pastTense = { add: "added", remove: "removed", replace: "replaced" } as const;
 
 /**
  * Adds (idempotently), removes, or replaces a role's organization and API permissions. A replace
@@ -146,7 +150,7 @@ export type PermissionChange = "add" | "remove" | "replace";
 export async function changeOrganizationRolePermissions(
   context: DomainContext,
   roleId: string,
-  how: PermissionChange,
+  how: SetChange,
   input: unknown,
 ): Promise<OrganizationRole> {
   const ids = parseInput(permissionIds, input);
@@ -177,7 +181,7 @@ export async function changeOrganizationRolePermissions(
       return role;
     },
     (role) => ({
-      action: `organization_role.permissions_${how === "replace" ? "replaced" : how === "add" ? "added" : "removed"}`,
+      action: `organization_role.permissions_${pastTense[how]}`,
       targetType: "organization_role",
       targetId: role.id,
       data: ids,

@@ -1,7 +1,7 @@
 // Users. Tokens identify them: Gatehouse's own identity tokens name the user; a trusted issuer's
 // token names an (issuer, subject) identity linked to a user, created on first sight when the
-// issuer is configured to. The management API creates, changes and deletes them, and links
-// identities by hand.
+// issuer is configured to (and then provisioned just in time by their verified email's domain).
+// The management API creates, changes and deletes them, and links identities by hand.
 import { z } from "zod";
 import type { TrustedIssuerConfig } from "../config/index.js";
 import { constraintViolation } from "../db/errors.js";
@@ -11,6 +11,7 @@ import type { User, UserIdentity } from "../generated/prisma/client.js";
 import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { email, httpUrl, jsonObject, parseInput, text } from "./input.js";
+import { provisionJustInTime } from "./jit.js";
 import { definedOnly } from "./template.js";
 
 /** The audience of Gatehouse's own identity tokens (development tokens for a user). */
@@ -42,21 +43,30 @@ export async function userForIdentity(prisma: PrismaClient, identity: ExternalId
   }
 }
 
+/**
+ * Creates the user and their identity and, when the user gets a verified email, provisions them
+ * just in time (docs/jit.md), all in one transaction: a user never exists without the
+ * memberships their email domain gives them.
+ */
 async function createFromIdentity(prisma: PrismaClient, identity: ExternalIdentity): Promise<User> {
   const { claims } = identity;
   const verifiedEmail =
     typeof claims.email === "string" && (claims.email_verified === true || identity.issuer.trustEmail)
       ? claims.email
       : undefined;
-  // An email another user already holds is not taken over: accounts are never linked by email.
-  const emailFree = verifiedEmail && (await prisma.user.count({ where: { primaryEmail: verifiedEmail } })) === 0;
-  return prisma.user.create({
-    data: {
-      primaryEmail: emailFree ? verifiedEmail : null,
-      name: typeof claims.name === "string" ? claims.name.slice(0, 128) : null,
-      avatarUrl: typeof claims.picture === "string" && claims.picture.length <= 2048 ? claims.picture : null,
-      identities: { create: { issuer: identity.issuer.issuer, subject: identity.subject, claims: identity.claims } },
-    },
+  return prisma.$transaction(async (tx) => {
+    // An email another user already holds is not taken over: accounts are never linked by email.
+    const primaryEmail = verifiedEmail && (await tx.user.count({ where: { primaryEmail: verifiedEmail } })) === 0 ? verifiedEmail : null;
+    const user = await tx.user.create({
+      data: {
+        primaryEmail,
+        name: typeof claims.name === "string" ? claims.name.slice(0, 128) : null,
+        avatarUrl: typeof claims.picture === "string" && claims.picture.length <= 2048 ? claims.picture : null,
+        identities: { create: { issuer: identity.issuer.issuer, subject: identity.subject, claims: identity.claims } },
+      },
+    });
+    if (primaryEmail) await provisionJustInTime(tx, user.id, primaryEmail);
+    return user;
   });
 }
 

@@ -3,11 +3,20 @@
 
 /** Field options for `t.field`: the roles, by name, as `ref`. */
 export function heldRoles<Ref>(ref: Ref) {
+  return linkedRoles(ref, "roles");
+}
+
+/** The same for a link table under another relation name (`jitRoles: [{ role }]`). */
+export function linkedRoles<Ref, Relation extends string>(ref: Ref, relation: Relation) {
+  const byName = { role: { name: "asc" as const } };
   return {
     type: [ref] as [Ref],
-    select: (_args: unknown, _context: unknown, nested: (selection: true) => object) => ({
-      roles: { select: { role: nested(true) }, orderBy: { role: { name: "asc" as const } } },
-    }),
-    resolve: <Role>(parent: { roles: { role: Role }[] }) => parent.roles.map((link) => link.role),
+    select: (_args: unknown, _context: unknown, nested: (selection: true) => object) =>
+      // A computed key widens to `string`, and the selection's type is how Pothos types the parent.
+      ({ [relation]: { select: { role: nested(true) }, orderBy: byName } }) as Record<
+        Relation,
+        { select: { role: object }; orderBy: typeof byName }
+      >,
+    resolve: <Role>(parent: Record<Relation, { role: Role }[]>) => parent[relation].map((link) => link.role),
   };
 }
