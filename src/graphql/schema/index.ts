@@ -10,6 +10,7 @@ import "./template.js";
 import "./users.js";
 import "./applications.js";
 import "./members.js";
+import "./invitations.js";
 import "./viewer.js";
 import "./member-organizations.js";
 import "./global-roles.js";
