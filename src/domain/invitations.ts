@@ -110,8 +110,7 @@ export async function revokeInvitation(
   return change(
     context,
     async (tx) => {
-      const invitation = await requireInvitation(tx, invitationId, organizationId);
-      if (caller) await assertMayHandleRoles(tx, caller, roleIdsOf(invitation));
+      const invitation = await requireHandledInvitation(tx, invitationId, organizationId, caller);
       assertPending(invitation, "revoked");
       return tx.organizationInvitation.update({ where: { id: invitationId }, data: { status: "REVOKED" } });
     },
@@ -135,8 +134,7 @@ export async function deleteInvitation(
   return change(
     context,
     async (tx) => {
-      const invitation = await requireInvitation(tx, invitationId, organizationId);
-      if (caller) await assertMayHandleRoles(tx, caller, roleIdsOf(invitation));
+      const invitation = await requireHandledInvitation(tx, invitationId, organizationId, caller);
       await tx.organizationInvitation.delete({ where: { id: invitationId } });
       return invitation;
     },
@@ -204,6 +202,13 @@ async function requireInvitation(tx: Transaction, id: string, organizationId?: s
     const [where, field] = organizationId ? [" in the organization", "input.invitationId"] : ["", "input.invitationToken"];
     throw new GatehouseError("NOT_FOUND", `no invitation with id ${id}${where}`, { field });
   }
+  return invitation;
+}
+
+/** The organization's invitation, locked, when an organization-plane caller could give all its roles. */
+async function requireHandledInvitation(tx: Transaction, id: string, organizationId: string, caller: OrganizationCaller | undefined) {
+  const invitation = await requireInvitation(tx, id, organizationId);
+  if (caller) await assertMayHandleRoles(tx, caller, roleIdsOf(invitation));
   return invitation;
 }
 
