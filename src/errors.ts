@@ -5,7 +5,7 @@
 export const errorCodes = {
   BAD_USER_INPUT: "The input is invalid; `field` names the offending input when there is one.",
   NOT_FOUND: "The object does not exist (or the caller may not know that it exists).",
-  CONFLICT: "The change would break a uniqueness rule, or the object changed meanwhile.",
+  CONFLICT: "The change would break a uniqueness rule, the object changed meanwhile, or its state forbids the change (an invitation no longer pending).",
   ROLE_TYPE_MISMATCH: "A role of one type (USER or MACHINE_TO_MACHINE) was given to the other kind of member.",
   MEMBERSHIP_REQUIRED: "The user or application must be a member of the organization first.",
   BUILT_IN_RESOURCE: "Gatehouse's own management API resource cannot be deleted or renamed, nor its permissions changed.",

@@ -1,6 +1,7 @@
 // The token machinery of one Gatehouse process, built once at start.
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
+import { longestOpenInvitationSeconds } from "../domain/invitations.js";
 import { TokenIssuer } from "../domain/tokens/issue.js";
 import type { Logger } from "../logger.js";
 import { KeyEncryption } from "./key-encryption.js";
@@ -33,7 +34,8 @@ export async function createAuthServices({ config, db, logger, issuer }: CreateA
     maxTokenLifetimeSeconds: async () => {
       const { _max } = await db.prisma.apiResource.aggregate({ _max: { accessTokenTtl: true } });
       const developmentTokens = config.mode === "development" ? DEVELOPMENT_TOKEN_MAX_TTL : 0;
-      return Math.max(config.tokens.organizationTokenTtl, _max.accessTokenTtl ?? 0, developmentTokens);
+      const invitationTokens = await longestOpenInvitationSeconds(db.prisma);
+      return Math.max(config.tokens.organizationTokenTtl, _max.accessTokenTtl ?? 0, developmentTokens, invitationTokens);
     },
   });
   await keys.ensureActiveKey();

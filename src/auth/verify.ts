@@ -36,6 +36,16 @@ export type VerifiedToken =
   | { source: "gatehouse"; claims: TokenClaims & { sub: string } }
   | { source: "trusted"; issuer: TrustedIssuerConfig; claims: TokenClaims & { sub: string } };
 
+/** What one kind of Gatehouse token carries besides its signature, issuer and expiry (RFC 8725 explicit typing). */
+export interface OwnTokenKind {
+  /** The `typ` header: `at+jwt` for access tokens. */
+  typ: string;
+  /** The audience, when the kind has a fixed one. */
+  audience?: string;
+}
+
+const ACCESS_TOKEN: OwnTokenKind = { typ: "at+jwt" };
+
 export interface TokenVerifierOptions {
   issuer: () => string;
   keys: SigningKeys;
@@ -66,13 +76,15 @@ export class TokenVerifier {
     return { source: "trusted", issuer: trusted, claims: await this.verifyTrusted(token, trusted) };
   }
 
-  private async verifyOwn(token: string): Promise<TokenClaims & { sub: string }> {
+  /** Verifies a token Gatehouse signed, of `kind` (an access token unless told). */
+  async verifyOwn(token: string, kind: OwnTokenKind = ACCESS_TOKEN): Promise<TokenClaims & { sub: string }> {
     const attempt = async () =>
       check(
         jwtVerify<TokenClaims>(token, createLocalJWKSet(await this.options.keys.jwks()), {
           issuer: this.options.issuer(),
+          audience: kind.audience,
           algorithms: OWN_ALGORITHMS,
-          typ: "at+jwt",
+          typ: kind.typ,
           clockTolerance: this.options.clockToleranceSeconds,
         }),
       );
@@ -150,7 +162,7 @@ function reasonFor(error: unknown): string {
     if (error.claim === "iat") return "issued in the future";
     if (error.claim === "aud") return "audience is not accepted";
     if (error.claim === "iss") return "issuer does not match";
-    if (error.claim === "typ") return "not an access token (typ)";
+    if (error.claim === "typ") return "wrong token type (typ)";
     return `claim ${error.claim} is invalid`;
   }
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return "signing algorithm is not allowed";

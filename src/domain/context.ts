@@ -32,4 +32,4 @@ export async function lockRow(tx: Transaction, table: LockableTable, id: string)
   return rows.length > 0;
 }
 
-export type LockableTable = "organization_roles" | "organizations" | "roles" | "users" | "applications";
+export type LockableTable = "organization_roles" | "organizations" | "roles" | "users" | "applications" | "organization_invitations";

@@ -1,6 +1,8 @@
 // What every resolver receives.
 import type { Principal } from "../auth/principal.js";
 import type { Database, PrismaClient } from "../db/index.js";
+import type { OrganizationCaller } from "../domain/organization-plane.js";
+import type { InvitationTokens } from "../domain/tokens/invitation.js";
 import type { Loaders } from "./loaders.js";
 
 export interface GraphQLContext {
@@ -9,6 +11,7 @@ export interface GraphQLContext {
   /** The caller, from the bearer token; null for anonymous requests (public fields only). */
   principal: Principal | null;
   loaders: Loaders;
+  invitationTokens: InvitationTokens;
 }
 
 /** Who acts, for the audit trail: the token's subject. */
@@ -21,4 +24,10 @@ export function actorOf(principal: Principal | null): string {
 /** The domain context of a resolver. */
 export function domain(context: GraphQLContext) {
   return { prisma: context.prisma, actor: actorOf(context.principal) };
+}
+
+/** The organization-plane caller, for the rules that bind only organization tokens. */
+export function organizationCaller(context: GraphQLContext): OrganizationCaller | undefined {
+  const { principal } = context;
+  return principal?.kind === "organization" ? { organizationId: principal.organizationId, subject: principal.subject } : undefined;
 }

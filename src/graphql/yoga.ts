@@ -6,6 +6,7 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import type { GraphQLSchema } from "graphql";
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from "graphql-yoga";
 import type { AuthServices } from "../auth/services.js";
+import { invitationTokens } from "../domain/tokens/invitation.js";
 import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
 import { authenticate } from "./authenticate.js";
@@ -38,6 +39,7 @@ export type GatehouseYoga = YogaServerInstance<Record<string, never>, GraphQLCon
 export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions): GatehouseYoga {
   const { db, config } = services;
   const production = config.mode === "production";
+  const invitations = invitationTokens(services.tokens, services.verifier);
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -64,6 +66,7 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       prisma: db.prisma,
       principal: await authenticate(services, request),
       loaders: createLoaders(db.prisma),
+      invitationTokens: invitations,
     }),
   });
 }

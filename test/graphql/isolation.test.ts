@@ -22,7 +22,7 @@ interface Case {
 
 let server: TestServer;
 /** The target: Globex, with secrets that must never leak. */
-let target: { organizationId: string; memberId: string; applicationId: string };
+let target: { organizationId: string; memberId: string; applicationId: string; invitationId: string };
 /** An admin of Acme: every organization permission, but in another organization. */
 let foreign: Caller;
 /** Globex members holding every permission but one. */
@@ -79,6 +79,31 @@ const cases: Record<string, Case> = {
     operation: `mutation ($id: ID!, $user: ID!) { unassignOrganizationMemberRoles(input: { organizationId: $id, userIds: [$user], roleNames: ["viewer"] }) { roles { name } } }`,
     variables: () => ({ id: id(), user: target.memberId }),
   },
+  "Organization.invitations": {
+    permission: "invite:members",
+    operation: `query ($id: ID!) { organization(id: $id) { invitations { totalCount edges { node { id } } } } }`,
+    variables: () => ({ id: id() }),
+  },
+  OrganizationInvitation: {
+    permission: "invite:members",
+    operation: `query ($id: ID!) { organization(id: $id) { invitations { edges { node { invitee status roles { name } inviter { name } } } } } }`,
+    variables: () => ({ id: id() }),
+  },
+  "Mutation.createOrganizationInvitation": {
+    permission: "invite:members",
+    operation: `mutation ($id: ID!) { createOrganizationInvitation(input: { organizationId: $id, invitee: "intruder@acme.test", roleNames: ["admin"] }) { invitationToken } }`,
+    variables: () => ({ id: id() }),
+  },
+  "Mutation.revokeOrganizationInvitation": {
+    permission: "invite:members",
+    operation: `mutation ($id: ID!, $invitation: ID!) { revokeOrganizationInvitation(input: { organizationId: $id, invitationId: $invitation }) { invitee status } }`,
+    variables: () => ({ id: id(), invitation: target.invitationId }),
+  },
+  "Mutation.deleteOrganizationInvitation": {
+    permission: "invite:members",
+    operation: `mutation ($id: ID!, $invitation: ID!) { deleteOrganizationInvitation(input: { organizationId: $id, invitationId: $invitation }) }`,
+    variables: () => ({ id: id(), invitation: target.invitationId }),
+  },
   "Mutation.setOrganizationMemberRoles": {
     permission: "assign:roles",
     operation: `mutation ($id: ID!, $user: ID!) { setOrganizationMemberRoles(input: { organizationId: $id, userId: $user, roleNames: [] }) { roles { name } } }`,
@@ -106,6 +131,7 @@ async function snapshot() {
     organization: await prisma.organization.findUnique({ where: { id: id() } }),
     members: await prisma.organizationMembership.findMany({ where: { organizationId: id() }, orderBy: { userId: "asc" } }),
     roles: await prisma.organizationUserRole.findMany({ where: { organizationId: id() }, orderBy: [{ userId: "asc" }, { roleId: "asc" }] }),
+    invitations: await prisma.organizationInvitation.findMany({ where: { organizationId: id() }, include: { roles: true }, orderBy: { id: "asc" } }),
   });
 }
 
@@ -126,7 +152,16 @@ beforeAll(async () => {
   const app = await f.application(`${SECRET}-app`);
   await f.member(globex.id, member.id, [await role("viewer")]);
   await f.applicationMember(globex.id, app.id);
-  target = { organizationId: globex.id, memberId: member.id, applicationId: app.id };
+  const invitation = await prisma.organizationInvitation.create({
+    data: {
+      organizationId: globex.id,
+      invitee: `${SECRET}@globex.test`,
+      inviterId: member.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+      roles: { create: { roleId: await role("viewer") } },
+    },
+  });
+  target = { organizationId: globex.id, memberId: member.id, applicationId: app.id, invitationId: invitation.id };
 
   for (const permission of Object.keys(organizationPermissions)) {
     const others = Object.keys(organizationPermissions).filter((name) => name !== permission);

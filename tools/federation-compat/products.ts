@@ -5,6 +5,7 @@ import { useApolloInlineTrace } from "@graphql-yoga/plugin-apollo-inline-trace";
 import { DirectiveLocation, GraphQLDirective } from "graphql";
 import { createYoga } from "graphql-yoga";
 import type { Database, PrismaClient } from "../../src/db/index.js";
+import type { InvitationTokens } from "../../src/domain/tokens/invitation.js";
 import { isPublic } from "../../src/graphql/auth/rules.js";
 import { createBuilder } from "../../src/graphql/builder.js";
 import type { GraphQLContext } from "../../src/graphql/context.js";
@@ -275,6 +276,7 @@ function unavailable<T extends object>(what: string): T {
 const db = unavailable<Database>("database");
 const prisma = unavailable<PrismaClient>("Prisma client");
 const loaders = unavailable<Loaders>("loaders");
+const invitationTokens = unavailable<InvitationTokens>("invitation tokens");
 
 const yoga = createYoga<Record<string, never>, GraphQLContext>({
   schema,
@@ -284,7 +286,7 @@ const yoga = createYoga<Record<string, never>, GraphQLContext>({
   maskedErrors: { maskError },
   plugins: [useApolloInlineTrace()],
   // Every request is anonymous: the schema is public (`isPublic`), so no token is ever read.
-  context: (): GraphQLContext => ({ db, prisma, principal: null, loaders }),
+  context: (): GraphQLContext => ({ db, prisma, principal: null, loaders, invitationTokens }),
 });
 
 const port = Number(process.env.PRODUCTS_PORT ?? 4001);

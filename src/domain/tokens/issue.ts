@@ -58,6 +58,15 @@ export interface AccessTokenClaims {
   amr?: string[];
 }
 
+/** What a Gatehouse token says: its kind (`typ` header), subject, audience and expiry (epoch seconds). */
+export interface SignedToken {
+  typ: string;
+  sub: string;
+  aud: string;
+  expiresAt: number;
+  claims?: Record<string, unknown>;
+}
+
 /** `amr` values (RFC 8176) that show a second factor was used in the session. */
 const SECOND_FACTORS = new Set(["mfa", "otp", "hwk", "swk", "sms", "tel", "fpt", "face", "iris", "retina", "vbm"]);
 
@@ -94,15 +103,20 @@ export class TokenIssuer {
 
   /** Signs arbitrary access-token claims with the active key (development tokens use this too). */
   async sign(claims: AccessTokenClaims, ttlSeconds: number): Promise<string> {
-    const key = await this.options.keys.active();
     const { sub, aud, ...rest } = claims;
-    return new SignJWT({ ...rest })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt" })
+    return this.signToken({ typ: "at+jwt", sub, aud, expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds, claims: rest });
+  }
+
+  /** Signs a Gatehouse token of any kind (`typ`) with the active key, with `iss`, `iat` and a fresh `jti`. */
+  async signToken(token: SignedToken): Promise<string> {
+    const key = await this.options.keys.active();
+    return new SignJWT({ ...token.claims })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: token.typ })
       .setIssuer(this.options.issuer())
-      .setSubject(sub)
-      .setAudience(aud)
+      .setSubject(token.sub)
+      .setAudience(token.aud)
       .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+      .setExpirationTime(token.expiresAt)
       .setJti(randomUUID())
       .sign(key.privateKey);
   }

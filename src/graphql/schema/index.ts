@@ -11,6 +11,7 @@ import "./users.js";
 import "./applications.js";
 import "./members.js";
 import "./jit.js";
+import "./invitations.js";
 import "./viewer.js";
 import "./member-organizations.js";
 import "./global-roles.js";

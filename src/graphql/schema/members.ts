@@ -1,5 +1,4 @@
 // Members of an organization — users and M2M applications — with their organization roles.
-import type { OrganizationCaller } from "../../domain/organization-plane.js";
 import {
   type MemberKind,
   addMembers,
@@ -13,7 +12,7 @@ import {
 } from "../../domain/members.js";
 import { inOrganization, manage } from "../auth/rules.js";
 import { type InputFieldBuilder, builder } from "../builder.js";
-import { type GraphQLContext, domain } from "../context.js";
+import { type GraphQLContext, domain, organizationCaller } from "../context.js";
 import { SEARCH_DESCRIPTION } from "../search.js";
 import { Organization } from "./organization.js";
 import { OrganizationRole } from "./template.js";
@@ -160,6 +159,12 @@ builder.prismaObjectFields(Organization, (t) => ({
 // Mutations: one set for users, one for applications, built from the same pattern.
 // ---------------------------------------------------------------------------------------------
 
+/** Input fields naming organization roles, by id or by name. */
+export const roleRefFields = (t: InputFieldBuilder) => ({
+  roleIds: t.idList({ description: "Roles by id." }),
+  roleNames: t.stringList({ description: "Roles by name." }),
+});
+
 const canWriteMembers = manage("organizations:write");
 
 /** The member inputs share `organizationId`; their other fields are named after the kind. */
@@ -185,22 +190,12 @@ function writeRule(permission: string | undefined) {
   });
 }
 
-/** The organization-plane caller, for the rules that bind only organization tokens. */
-function callerOf(context: GraphQLContext): OrganizationCaller | undefined {
-  const { principal } = context;
-  return principal?.kind === "organization" ? { organizationId: principal.organizationId, subject: principal.subject } : undefined;
-}
-
 function memberMutations({ kind, noun, plural, organizationPlane }: MutationNames) {
   const many = kind.idsField;
   const one = kind.idField;
   const node = kind.name === "user" ? OrganizationMember : OrganizationApplicationMember;
-  const rolesFields = (t: InputFieldBuilder) => ({
-    roleIds: t.idList({ description: "Roles by id." }),
-    roleNames: t.stringList({ description: "Roles by name." }),
-  });
   const AddInput = builder.inputType(`AddOrganization${plural}Input`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }), ...rolesFields(t) }),
+    fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }), ...roleRefFields(t) }),
   });
   const SetInput = builder.inputType(`SetOrganization${plural}Input`, {
     fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }) }),
@@ -209,10 +204,10 @@ function memberMutations({ kind, noun, plural, organizationPlane }: MutationName
     fields: (t) => ({ organizationId: t.id({ required: true }), [one]: t.id({ required: true }) }),
   });
   const RolesInput = builder.inputType(`Organization${noun}RolesInput`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }), ...rolesFields(t) }),
+    fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }), ...roleRefFields(t) }),
   });
   const SetRolesInput = builder.inputType(`SetOrganization${noun}RolesInput`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [one]: t.id({ required: true }), ...rolesFields(t) }),
+    fields: (t) => ({ organizationId: t.id({ required: true }), [one]: t.id({ required: true }), ...roleRefFields(t) }),
   });
 
   /** The members `ids` of the organization, as the client selected them. */
@@ -258,7 +253,7 @@ function memberMutations({ kind, noun, plural, organizationPlane }: MutationName
       args: { input: t.arg({ type: RemoveInput, required: true }) },
       resolve: (_parent, args, context) => {
         const input = asMemberInput(args.input);
-        return removeMember(domain(context), kind, input.organizationId, String(input[one]), callerOf(context));
+        return removeMember(domain(context), kind, input.organizationId, String(input[one]), organizationCaller(context));
       },
     }),
     [`assignOrganization${noun}Roles`]: t.prismaField({
@@ -268,7 +263,7 @@ function memberMutations({ kind, noun, plural, organizationPlane }: MutationName
       args: { input: t.arg({ type: RolesInput, required: true }) },
       resolve: async (query, _parent, args, context) => {
         const input = asMemberInput(args.input);
-        const { memberIds } = await assignRoles(domain(context), kind, input.organizationId, input, callerOf(context));
+        const { memberIds } = await assignRoles(domain(context), kind, input.organizationId, input, organizationCaller(context));
         return reload(query, context, input.organizationId, memberIds) as never;
       },
     }),
@@ -279,7 +274,7 @@ function memberMutations({ kind, noun, plural, organizationPlane }: MutationName
       args: { input: t.arg({ type: RolesInput, required: true }) },
       resolve: async (query, _parent, args, context) => {
         const input = asMemberInput(args.input);
-        const { memberIds } = await unassignRoles(domain(context), kind, input.organizationId, input, callerOf(context));
+        const { memberIds } = await unassignRoles(domain(context), kind, input.organizationId, input, organizationCaller(context));
         return reload(query, context, input.organizationId, memberIds) as never;
       },
     }),
@@ -290,7 +285,7 @@ function memberMutations({ kind, noun, plural, organizationPlane }: MutationName
       args: { input: t.arg({ type: SetRolesInput, required: true }) },
       resolve: async (query, _parent, args, context) => {
         const input = asMemberInput(args.input);
-        const { memberId } = await setMemberRoles(domain(context), kind, input.organizationId, input, callerOf(context));
+        const { memberId } = await setMemberRoles(domain(context), kind, input.organizationId, input, organizationCaller(context));
         const [member] = await reload(query, context, input.organizationId, [memberId]);
         return member as never;
       },

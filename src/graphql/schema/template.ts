@@ -1,6 +1,6 @@
 // The organization template: organization permissions and organization roles. Management tokens
 // with `template:*` change it; organization tokens that manage members may read it (to show and
-// assign roles).
+// assign roles, or to invite with them).
 import {
   changeOrganizationRolePermissions,
   createOrganizationRole,
@@ -18,7 +18,7 @@ import { ResourceScope } from "./resources.js";
 
 const canReadTemplate = manageOrAnyOrganization(
   ["template:read", "organizations:read"],
-  ["read:members", "assign:roles"],
+  ["read:members", "assign:roles", "invite:members"],
 );
 const canWriteTemplate = manage("template:write");
 

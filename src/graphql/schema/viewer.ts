@@ -29,7 +29,7 @@ const organizationSelection = {
   },
 } as const;
 
-const ViewerOrganization = builder.prismaObject("OrganizationMembership", {
+export const ViewerOrganization = builder.prismaObject("OrganizationMembership", {
   variant: "ViewerOrganization",
   description: "An organization the viewer belongs to, as the viewer sees it.",
   auth: guardedByParent,
