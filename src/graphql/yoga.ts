@@ -3,9 +3,10 @@
 // and error masking hold in every mode.
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import type { GraphQLSchema } from "graphql";
+import { GraphQLError, type GraphQLSchema } from "graphql";
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from "graphql-yoga";
 import type { AuthServices } from "../auth/services.js";
+import { GatehouseError } from "../errors.js";
 import { invitationTokens } from "../domain/tokens/invitation.js";
 import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
@@ -52,7 +53,9 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       debug: (...args) => logger.debug({ args }, "graphql"),
       info: (...args) => logger.info({ args }, "graphql"),
       warn: (...args) => logger.warn({ args }, "graphql"),
-      error: (...args) => logger.error({ args }, "graphql"),
+      // Refusals (GatehouseErrors) are answers, not failures: only unexpected errors are errors.
+      error: (...args) =>
+        args.every(isRefusal) ? logger.debug({ err: args[0] }, "graphql refusal") : logger.error({ err: args[0] }, "graphql error"),
     },
     plugins: [
       useErrorCodes(),
@@ -69,6 +72,11 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       invitationTokens: invitations,
     }),
   });
+}
+
+function isRefusal(error: unknown): boolean {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  return original instanceof GatehouseError;
 }
 
 function memoize(render: (options?: GraphiQLOptions) => string): (options?: GraphiQLOptions) => string {
