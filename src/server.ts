@@ -2,6 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
+import { ChangeFeed } from "./changes.js";
 import type { Config } from "./config/index.js";
 import { type Database, type OpenDatabaseOptions, openDatabase } from "./db/index.js";
 import { readMigrations } from "./db/migrate.js";
@@ -20,6 +21,8 @@ export interface RunningServer {
   port: number;
   db: Database;
   services: AuthServices;
+  /** Committed changes from every replica, and the subscriptions reading them. */
+  changes: ChangeFeed;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
   stop(): Promise<void>;
 }
@@ -32,14 +35,18 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const db = await openDatabase(config.database, {
     ...options.database,
     onPoolError: (error) => logger.warn({ err: error }, "idle database connection failed"),
+    onNotificationsError: (error) => logger.warn({ err: error }, "the change-notification connection failed; reconnecting"),
   });
+  let changes: ChangeFeed | undefined;
   try {
     const migrations = await readMigrations();
     await prepareDatabase(db, migrations, config.migrateOnStart, logger);
     let url = "";
     const services = await createAuthServices({ config, db, logger, issuer: () => url });
+    changes = await ChangeFeed.start(db, logger);
+    changes.onSigningKeysChanged(() => services.keys.invalidate());
     const schema = buildSchema();
-    const yoga = createGraphQL({ schema, services, logger });
+    const yoga = createGraphQL({ schema, services, changes, logger });
     const app = createApp({ services, metrics: new Metrics(), migrations, yoga, logger });
     const server = createServer(getRequestListener(app.fetch));
     await listen(server, config.server.port, config.server.host);
@@ -49,8 +56,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
       "Gatehouse is listening",
     );
-    return { url, port, db, services, stop: gracefulStop(server, db, config.server.shutdownTimeoutMs, logger) };
+    return { url, port, db, services, changes, stop: gracefulStop(server, changes, db, config.server.shutdownTimeoutMs, logger) };
   } catch (error) {
+    await changes?.close();
     await db.close();
     throw error;
   }
@@ -67,7 +75,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 
-function gracefulStop(server: Server, db: Database, timeoutMs: number, logger: Logger): () => Promise<void> {
+function gracefulStop(server: Server, changes: ChangeFeed, db: Database, timeoutMs: number, logger: Logger): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   server.on("request", (_request, response) => {
     // While stopping, tell keep-alive clients to go away, and drop each connection once it is idle.
@@ -81,6 +89,8 @@ function gracefulStop(server: Server, db: Database, timeoutMs: number, logger: L
       logger.info("stopping: no new connections; finishing in-flight requests");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Subscriptions never finish by themselves: end their streams, so their responses complete.
+      await changes.close();
       const deadline = setTimeout(() => {
         logger.warn({ timeoutMs }, "in-flight requests did not finish in time; closing their connections");
         server.closeAllConnections();

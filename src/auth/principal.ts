@@ -6,7 +6,7 @@ import type { PrismaClient } from "../db/index.js";
 import { type Subject, grantedOrganizationScopes } from "../domain/tokens/grants.js";
 import { IDENTITY_AUDIENCE, userForIdentity } from "../domain/users.js";
 import type { AuthServices } from "./services.js";
-import { TokenVerificationError } from "./verify.js";
+import { TokenVerificationError, type VerifiedToken } from "./verify.js";
 
 export type Principal =
   | { kind: "management"; subject: Subject; clientId: string; scopes: ReadonlySet<string> }
@@ -27,8 +27,19 @@ async function stillGranted(prisma: PrismaClient, subject: Subject, organization
   return new Set([...scopesOf(scope)].filter((permission) => current.has(permission)));
 }
 
-export async function principalFromToken(services: AuthServices, prisma: PrismaClient, token: string): Promise<Principal> {
+/** A verified token's caller, and when the token expires (long-lived subscriptions end then). */
+export interface Authentication {
+  principal: Principal;
+  expiresAt: Date | undefined;
+}
+
+export async function principalFromToken(services: AuthServices, prisma: PrismaClient, token: string): Promise<Authentication> {
   const verified = await services.verifier.verify(token);
+  const expiresAt = verified.claims.exp === undefined ? undefined : new Date(verified.claims.exp * 1000);
+  return { principal: await principalOf(services, prisma, verified), expiresAt };
+}
+
+async function principalOf(services: AuthServices, prisma: PrismaClient, verified: VerifiedToken): Promise<Principal> {
   const { claims } = verified;
   if (verified.source === "trusted") {
     const user = await userForIdentity(prisma, { issuer: verified.issuer, subject: claims.sub, claims });

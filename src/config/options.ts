@@ -132,7 +132,7 @@ export const optionSpecs = {
     env: "DATABASE_POOL_SIZE",
     flag: "database-pool-size",
     valueName: "<n>",
-    description: "Maximum number of PostgreSQL connections per process.",
+    description: "Maximum pooled PostgreSQL connections per process (plus one that listens for changes).",
     defaultValue: "10",
     schema: positiveInt(1000),
   }),

@@ -4,12 +4,14 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "../config/index.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { type OpenEmbeddedOptions, openEmbedded } from "./embedded.js";
+import { type Notifications, embeddedNotifications, postgresNotifications } from "./notifications.js";
 import { openPostgres } from "./postgres.js";
 import type { SqlPool } from "./sql.js";
 
 export { PrismaClient } from "../generated/prisma/client.js";
 export type { Prisma } from "../generated/prisma/client.js";
 export type { SqlPool, SqlSession } from "./sql.js";
+export type { Notifications } from "./notifications.js";
 
 export interface QueryEvent {
   query: string;
@@ -21,6 +23,8 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** Raw connections, for migrations and health checks. */
   readonly pool: SqlPool;
+  /** LISTEN/NOTIFY: how replicas learn of each other's changes. */
+  readonly notifications: Notifications;
   /** Calls `listener` for every SQL statement Prisma sends; returns a function that stops it. */
   onQuery(listener: (event: QueryEvent) => void): () => void;
   close(): Promise<void>;
@@ -28,6 +32,8 @@ export interface Database {
 
 export interface OpenDatabaseOptions extends OpenEmbeddedOptions {
   onPoolError?: (error: Error) => void;
+  /** The listening connection (PostgreSQL) was lost; it reconnects by itself. */
+  onNotificationsError?: (error: Error) => void;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
@@ -44,11 +50,13 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     kind: config.kind,
     prisma,
     pool: backend.pool,
+    notifications: backend.notifications,
     onQuery(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async close() {
+      await backend.notifications.close();
       await prisma.$disconnect();
       await backend.close();
     },
@@ -57,10 +65,11 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
 
 async function openEmbeddedBackend(dataDir: string, options: OpenEmbeddedOptions) {
   const embedded = await openEmbedded(dataDir, options);
-  return { ...embedded, adapter: new PrismaPGlite(embedded.pglite) };
+  return { ...embedded, adapter: new PrismaPGlite(embedded.pglite), notifications: embeddedNotifications(embedded.pglite) };
 }
 
 function openPostgresBackend(url: string, poolSize: number, options: OpenDatabaseOptions) {
   const postgres = openPostgres(url, poolSize, options.onPoolError ?? (() => {}));
-  return { ...postgres, adapter: new PrismaPg(postgres.pgPool) };
+  const notifications = postgresNotifications(url, { onError: options.onNotificationsError ?? (() => {}) });
+  return { ...postgres, adapter: new PrismaPg(postgres.pgPool), notifications };
 }

@@ -88,11 +88,21 @@ export async function deleteApplication(context: DomainContext, id: string): Pro
     context,
     async (tx) => {
       const application = await requireApplication(tx, id);
+      const memberships = await tx.organizationApplication.findMany({ where: { applicationId: id }, select: { organizationId: true } });
       await tx.application.delete({ where: { id } });
-      return application;
+      return { application, organizationIds: memberships.map((membership) => membership.organizationId) };
     },
-    (application) => ({ action: "application.deleted", targetType: "application", targetId: application.id, data: { name: application.name } }),
-  ).then((application) => application.id);
+    ({ application, organizationIds }) => [
+      { action: "application.deleted", targetType: "application", targetId: application.id, data: { name: application.name } },
+      ...organizationIds.map((organizationId) => ({
+        action: "organization.application_removed",
+        targetType: "application",
+        targetId: application.id,
+        organizationId,
+        data: { reason: "application.deleted" },
+      })),
+    ],
+  ).then(({ application }) => application.id);
 }
 
 /** Replaces the client secret: the old one stops working as soon as this commits. */

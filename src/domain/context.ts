@@ -1,6 +1,6 @@
 // What every domain operation receives: the database, and who acts (for the audit trail).
 import type { Prisma, PrismaClient } from "../db/index.js";
-import { recordAudit, type AuditEventInput } from "./audit.js";
+import { type AuditEventInput, recordAudits } from "./audit.js";
 
 export interface DomainContext {
   prisma: PrismaClient;
@@ -11,17 +11,19 @@ export interface DomainContext {
 export type Transaction = Prisma.TransactionClient;
 
 /**
- * Runs `work` in one transaction and records its audit event in the same one: a change and its
- * trail commit together or not at all.
+ * Runs `work` in one transaction and records its audit event (or events) in the same one: a
+ * change and its trail commit together or not at all. Committed audit events are also the change
+ * feed subscriptions stream (see src/changes.ts).
  */
 export async function change<T>(
   context: DomainContext,
   work: (tx: Transaction) => Promise<T>,
-  audit: (result: T) => Omit<AuditEventInput, "actor">,
+  audit: (result: T) => Omit<AuditEventInput, "actor"> | Omit<AuditEventInput, "actor">[],
 ): Promise<T> {
   return context.prisma.$transaction(async (tx) => {
     const result = await work(tx);
-    await recordAudit(tx, { actor: context.actor, ...audit(result) });
+    const events = [audit(result)].flat();
+    await recordAudits(tx, events.map((event) => ({ actor: context.actor, ...event })));
     return result;
   });
 }

@@ -148,11 +148,22 @@ export async function deleteUser(context: DomainContext, id: string): Promise<st
     context,
     async (tx) => {
       const user = await requireUser(tx, id);
+      const memberships = await tx.organizationMembership.findMany({ where: { userId: id }, select: { organizationId: true } });
       await tx.user.delete({ where: { id } });
-      return user;
+      return { user, organizationIds: memberships.map((membership) => membership.organizationId) };
     },
-    (user) => ({ action: "user.deleted", targetType: "user", targetId: user.id, data: { primaryEmail: user.primaryEmail } }),
-  ).then((user) => user.id);
+    ({ user, organizationIds }) => [
+      { action: "user.deleted", targetType: "user", targetId: user.id, data: { primaryEmail: user.primaryEmail } },
+      // Each organization the user leaves sees it in its own trail (and its subscribers hear of it).
+      ...organizationIds.map((organizationId) => ({
+        action: "organization.user_removed",
+        targetType: "user",
+        targetId: user.id,
+        organizationId,
+        data: { reason: "user.deleted" },
+      })),
+    ],
+  ).then(({ user }) => user.id);
 }
 
 /** Links an external identity to the user; linking it again to the same user changes nothing. */

@@ -1,7 +1,7 @@
 // Turns a request's Authorization header into the GraphQL principal. No header: anonymous. A
 // header that is not a valid token: the whole request fails with 401 UNAUTHENTICATED.
 import { GraphQLError } from "graphql";
-import { type Principal, principalFromToken } from "../auth/principal.js";
+import { type Authentication, principalFromToken } from "../auth/principal.js";
 import type { AuthServices } from "../auth/services.js";
 import { TokenVerificationError } from "../auth/verify.js";
 
@@ -17,7 +17,8 @@ function unauthenticated(reason: string): GraphQLError {
   });
 }
 
-export async function authenticate(services: AuthServices, request: Request): Promise<Principal | null> {
+/** The request's caller; null without an Authorization header. */
+export async function authenticate(services: AuthServices, request: Request): Promise<Authentication | null> {
   const header = request.headers.get("authorization");
   if (header === null) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -62,6 +62,8 @@ export function createBuilder() {
     scopeAuth: {
       // Organization checks take an object; cache them by value, not identity.
       cacheKey: (value) => JSON.stringify(value),
+      // A subscription is authorized once, when it starts; its stream re-checks organization tokens per event.
+      authorizeOnSubscribe: true,
       authScopes: ({ principal, loaders }) => ({
         public: true,
         authenticated: principal !== null,

@@ -1,5 +1,6 @@
 // What every resolver receives.
 import type { Principal } from "../auth/principal.js";
+import type { ChangeFeed } from "../changes.js";
 import type { Database, PrismaClient } from "../db/index.js";
 import type { OrganizationCaller } from "../domain/organization-plane.js";
 import type { InvitationTokens } from "../domain/tokens/invitation.js";
@@ -10,6 +11,10 @@ export interface GraphQLContext {
   prisma: PrismaClient;
   /** The caller, from the bearer token; null for anonymous requests (public fields only). */
   principal: Principal | null;
+  /** When the caller's token expires: subscriptions end then. */
+  tokenExpiresAt: Date | undefined;
+  /** Committed changes, from every replica: what subscriptions stream. */
+  changes: ChangeFeed;
   loaders: Loaders;
   invitationTokens: InvitationTokens;
 }

@@ -6,6 +6,7 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { createYoga, type GraphiQLOptions, type YogaServerInstance } from "graphql-yoga";
 import type { AuthServices } from "../auth/services.js";
+import type { ChangeFeed } from "../changes.js";
 import { GatehouseError } from "../errors.js";
 import { invitationTokens } from "../domain/tokens/invitation.js";
 import type { Logger } from "../logger.js";
@@ -32,12 +33,13 @@ query {
 export interface CreateGraphQLOptions {
   schema: GraphQLSchema;
   services: AuthServices;
+  changes: ChangeFeed;
   logger: Logger;
 }
 
 export type GatehouseYoga = YogaServerInstance<Record<string, never>, GraphQLContext>;
 
-export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions): GatehouseYoga {
+export function createGraphQL({ schema, services, changes, logger }: CreateGraphQLOptions): GatehouseYoga {
   const { db, config } = services;
   const production = config.mode === "production";
   const invitations = invitationTokens(services.tokens, services.verifier);
@@ -64,13 +66,18 @@ export function createGraphQL({ schema, services, logger }: CreateGraphQLOptions
       ...(production ? [useDisableIntrospection()] : []),
       ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : []),
     ],
-    context: async ({ request }): Promise<GraphQLContext> => ({
-      db,
-      prisma: db.prisma,
-      principal: await authenticate(services, request),
-      loaders: createLoaders(db.prisma),
-      invitationTokens: invitations,
-    }),
+    context: async ({ request }): Promise<GraphQLContext> => {
+      const authentication = await authenticate(services, request);
+      return {
+        db,
+        prisma: db.prisma,
+        principal: authentication?.principal ?? null,
+        tokenExpiresAt: authentication?.expiresAt,
+        changes,
+        loaders: createLoaders(db.prisma),
+        invitationTokens: invitations,
+      };
+    },
   });
 }
 

@@ -72,14 +72,14 @@ describe(`gatehouse migrate and serve on ${testBackend === "postgres" ? "Postgre
   it("refuses to serve an unmigrated database when migrating on start is off", async () => {
     const { code, stderr } = await runCli(["serve", "--port", "0", "--migrate-on-start", "false"], env);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/1 migration\(s\) pending \(20261121000000_init\).*Run `gatehouse migrate` first/);
+    expect(stderr).toMatch(/2 migration\(s\) pending \(20261121000000_init, 20261121120000_change_notifications\).*Run `gatehouse migrate` first/);
   });
 
   it("migrates, then finds nothing more to do", async () => {
-    expect((await runCli(["migrate", "--status"], env)).stdout).toContain('"pending": [\n    "20261121000000_init"');
+    expect((await runCli(["migrate", "--status"], env)).stdout).toContain('"pending": [\n    "20261121000000_init",\n    "20261121120000_change_notifications"\n  ]');
     const first = await runCli(["migrate"], env);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("Applied 1 migration(s): 20261121000000_init");
+    expect(first.stdout).toContain("Applied 2 migration(s): 20261121000000_init, 20261121120000_change_notifications");
     const second = await runCli(["migrate"], env);
     expect(second.stdout).toContain("Database is up to date.");
   });
@@ -132,7 +132,7 @@ describe(`gatehouse migrate and serve on ${testBackend === "postgres" ? "Postgre
 
   it("refuses to start when an applied migration was edited", async () => {
     const db = await openSameDatabase();
-    await db.pool.withSession((session) => session.query("UPDATE _prisma_migrations SET checksum = repeat('0', 64)"));
+    await db.pool.withSession((session) => session.query("UPDATE _prisma_migrations SET checksum = repeat('0', 64) WHERE migration_name = '20261121000000_init'"));
     await db.close();
 
     const { code, stderr } = await runCli(["serve", "--port", "0"], env);

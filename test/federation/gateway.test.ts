@@ -1,13 +1,14 @@
 // Through a real gateway: Hive Gateway composes Gatehouse with a billing subgraph that extends
 // Organization, and forwards the caller's organization token. Two layers refuse what the token
 // does not allow: the gateway itself (enforcing @requiresScopes) and, always, Gatehouse.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { composeSupergraph } from "../../scripts/compose-supergraph.js";
 import { type BillingSubgraph, BILLING_SDL, startBillingSubgraph } from "../support/billing-subgraph.js";
 import { fixtures } from "../support/fixtures.js";
 import { startGateway, type TestGateway } from "../support/gateway.js";
-import { organizationToken } from "../support/oauth.js";
+import { managementToken, organizationToken } from "../support/oauth.js";
 import { type GraphQLResponse, startTestServer, type TestServer } from "../support/server.js";
+import { subscribe } from "../support/subscriptions.js";
 
 let gatehouse: TestServer;
 let billing: BillingSubgraph;
@@ -128,5 +129,29 @@ describe("no token", () => {
     const response = await passThrough.graphql(query);
     expect(response.data).toEqual({ serverInfo: { version: expect.any(String) }, biggestCustomer: null });
     expect(errors(response)).toEqual([{ code: "UNAUTHENTICATED", path: ["biggestCustomer", "name"] }]);
+  });
+});
+
+describe.each([
+  ["enforcing scopes", () => enforcing],
+  ["passing everything through", () => passThrough],
+])("a subscription through the gateway %s", (_name, gateway) => {
+  it("streams the organization's changes from Gatehouse over SSE, each joined with billing's plan", async () => {
+    const subscription = await subscribe(
+      gatehouse,
+      `subscription ($id: ID!) { organizationChanged(organizationId: $id) { action organization { name plan } } }`,
+      { variables: { id: acme.id }, token: acmeReader, through: gateway().url },
+    );
+    const description = `changed ${Date.now()}`;
+    const update = await gatehouse.graphql(`mutation ($id: ID!, $d: String!) { updateOrganization(input: { id: $id, description: $d }) { id } }`, {
+      variables: { id: acme.id, d: description },
+      token: await managementToken(gatehouse, "organizations:read organizations:write"),
+    });
+    expect(update.errors).toBeUndefined();
+    const [result] = await subscription.received(1);
+    expect(result).toEqual({ data: { organizationChanged: { action: "organization.updated", organization: { name: "Acme", plan: "enterprise" } } } });
+    await subscription.close();
+    // The gateway closes its stream from Gatehouse when its client goes.
+    await vi.waitFor(() => expect(gatehouse.changes.subscribers).toBe(0));
   });
 });

@@ -104,6 +104,11 @@ const cases: Record<string, Case> = {
     operation: `mutation ($id: ID!, $invitation: ID!) { deleteOrganizationInvitation(input: { organizationId: $id, invitationId: $invitation }) }`,
     variables: () => ({ id: id(), invitation: target.invitationId }),
   },
+  "Subscription.organizationChanged": {
+    permission: "read:organization",
+    operation: `subscription ($id: ID!) { organizationChanged(organizationId: $id) { action targetId organization { name } } }`,
+    variables: () => ({ id: id() }),
+  },
   "Mutation.setOrganizationMemberRoles": {
     permission: "assign:roles",
     operation: `mutation ($id: ID!, $user: ID!) { setOrganizationMemberRoles(input: { organizationId: $id, userId: $user, roleNames: [] }) { roles { name } } }`,

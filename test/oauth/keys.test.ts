@@ -1,7 +1,7 @@
 // Signing keys: published at the JWKS endpoint, encrypted at rest, rotated with the old key kept
 // until its tokens expire, and picked up by other processes at once.
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { KeyEncryption, KeyEncryptionError } from "../../src/auth/key-encryption.js";
 import { createAuthServices } from "../../src/auth/services.js";
 import { SigningKeys } from "../../src/auth/signing-keys.js";
@@ -67,6 +67,22 @@ describe("signing keys", () => {
     expect((await jwks(server)).keys.map((key) => key.kid)).not.toContain(expiredKid);
     await server.services.keys.rotate();
     expect(await server.db.prisma.signingKey.count({ where: { kid: expiredKid } })).toBe(0);
+  });
+
+  it("rotated by another process are published at once: the database announces the change (LISTEN/NOTIFY)", async () => {
+    const cli = await createAuthServices({
+      config: server.services.config,
+      db: server.db,
+      logger: createLogger("silent"),
+      issuer: () => server.services.issuer(),
+    });
+    const before = (await jwks(server)).keys.map((key) => key.kid);
+    const kid = await cli.keys.rotate();
+    expect(before).not.toContain(kid);
+    // Without the announcement the server would serve its cached key set for another minute.
+    await vi.waitFor(async () => expect((await jwks(server)).keys.map((key) => key.kid)).toContain(kid));
+    const user = await fixtures(server.db.prisma).user();
+    expect(decodeProtectedHeader(await identityToken(server, user.id)).kid).toBe(kid);
   });
 
   it("rotated by another process are picked up at the first token that names the new key", async () => {

@@ -16,6 +16,7 @@ import "./viewer.js";
 import "./member-organizations.js";
 import "./global-roles.js";
 import "./audit.js";
+import "./subscriptions.js";
 
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */
 export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";

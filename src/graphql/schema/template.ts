@@ -16,10 +16,9 @@ import { domain } from "../context.js";
 import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 import { ResourceScope } from "./resources.js";
 
-const canReadTemplate = manageOrAnyOrganization(
-  ["template:read", "organizations:read"],
-  ["read:members", "assign:roles", "invite:members"],
-);
+/** Organization permissions that read the template (a member list shows role names; assigning and inviting pick roles). */
+export const TEMPLATE_READER_PERMISSIONS = ["read:members", "assign:roles", "invite:members"];
+export const canReadTemplate = manageOrAnyOrganization(["template:read", "organizations:read"], TEMPLATE_READER_PERMISSIONS);
 const canWriteTemplate = manage("template:write");
 
 export const RoleType = builder.enumType("RoleType", {

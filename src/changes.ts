@@ -1,0 +1,104 @@
+// The change feed of one process. Every committed change is an audit event, and the database
+// announces each one (NOTIFY, from a trigger: see the change_notifications migration) to every
+// replica, whichever replica made it. Subscriptions read from here; so does the signing-key
+// cache, which reloads when any replica creates or rotates a key.
+import { Repeater } from "graphql-yoga";
+import type { Database } from "./db/index.js";
+import type { Logger } from "./logger.js";
+
+export const CHANGES_CHANNEL = "gatehouse_changes";
+export const SIGNING_KEYS_CHANNEL = "gatehouse_signing_keys";
+
+/** One committed change: an audit event without its data (the audit log keeps that). */
+export interface Change {
+  /** The audit event's id. */
+  id: string;
+  at: Date;
+  /** `<noun>.<verb>`, as in the audit log: `organization.user_roles_assigned`, `organization_role.updated`, … */
+  action: string;
+  organizationId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+}
+
+/** Changes to the organization template, which every organization shares. */
+const TEMPLATE_ACTIONS = /^(organization_scope|organization_role|template)\.|^(resource_scope|api_resource)\.deleted$/;
+
+export function isTemplateChange(change: Change): boolean {
+  return TEMPLATE_ACTIONS.test(change.action);
+}
+
+type Listener = (change: Change) => void;
+
+export class ChangeFeed {
+  private readonly listeners = new Set<Listener>();
+  private readonly open = new Set<() => void>();
+  private readonly signingKeyListeners = new Set<() => void>();
+  private readonly stops: (() => Promise<void> | void)[] = [];
+
+  private constructor(private readonly logger: Logger) {}
+
+  /** Listens on the database's change channels until `close`. */
+  static async start(db: Database, logger: Logger): Promise<ChangeFeed> {
+    const feed = new ChangeFeed(logger);
+    feed.stops.push(await db.notifications.listen(CHANGES_CHANNEL, (payload) => feed.receive(payload)));
+    feed.stops.push(await db.notifications.listen(SIGNING_KEYS_CHANNEL, () => feed.signingKeysChanged()));
+    // Notifications sent while the listening connection was down are lost: reload what is cached.
+    feed.stops.push(db.notifications.onReconnect(() => feed.signingKeysChanged()));
+    return feed;
+  }
+
+  /** How many subscriptions are open in this process. */
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
+  /** Calls `listener` whenever any replica changes the signing keys. */
+  onSigningKeysChanged(listener: () => void): () => void {
+    this.signingKeyListeners.add(listener);
+    return () => this.signingKeyListeners.delete(listener);
+  }
+
+  /** The changes that match `filter`, from now until the consumer stops or the feed closes. */
+  changes(filter: (change: Change) => boolean): AsyncIterableIterator<Change> {
+    return new Repeater<Change>(async (push, stop) => {
+      const listener: Listener = (change) => {
+        if (!filter(change)) return;
+        try {
+          push(change).catch(() => undefined);
+        } catch {
+          // Over a thousand changes queued for one consumer: end its stream rather than grow without bound.
+          this.logger.warn({ action: change.action }, "a subscriber fell too far behind; ending its stream");
+          stop();
+        }
+      };
+      this.listeners.add(listener);
+      this.open.add(stop);
+      await stop;
+      this.listeners.delete(listener);
+      this.open.delete(stop);
+    });
+  }
+
+  /** Ends every open subscription (on shutdown) and stops listening. */
+  async close(): Promise<void> {
+    for (const stop of this.open) stop();
+    for (const stop of this.stops.splice(0)) await stop();
+  }
+
+  private receive(payload: string): void {
+    let change: Change;
+    try {
+      const raw = JSON.parse(payload) as Omit<Change, "at"> & { at: string };
+      change = { ...raw, at: new Date(raw.at) };
+    } catch (error) {
+      this.logger.warn({ err: error, payload }, "unreadable change notification");
+      return;
+    }
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private signingKeysChanged(): void {
+    for (const listener of this.signingKeyListeners) listener();
+  }
+}
