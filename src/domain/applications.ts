@@ -7,6 +7,7 @@ import { GatehouseError } from "../errors.js";
 import type { Application } from "../generated/prisma/client.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { description, jsonObject, parseInput, text } from "./input.js";
+import { applicationMembers, removalEvent } from "./members.js";
 import { definedOnly } from "./template.js";
 
 /** Prefix that makes leaked secrets recognizable by secret scanners. */
@@ -88,19 +89,13 @@ export async function deleteApplication(context: DomainContext, id: string): Pro
     context,
     async (tx) => {
       const application = await requireApplication(tx, id);
-      const memberships = await tx.organizationApplication.findMany({ where: { applicationId: id }, select: { organizationId: true } });
+      const organizationIds = await applicationMembers.organizationsOf(tx, id);
       await tx.application.delete({ where: { id } });
-      return { application, organizationIds: memberships.map((membership) => membership.organizationId) };
+      return { application, organizationIds };
     },
     ({ application, organizationIds }) => [
       { action: "application.deleted", targetType: "application", targetId: application.id, data: { name: application.name } },
-      ...organizationIds.map((organizationId) => ({
-        action: "organization.application_removed",
-        targetType: "application",
-        targetId: application.id,
-        organizationId,
-        data: { reason: "application.deleted" },
-      })),
+      ...organizationIds.map((organizationId) => removalEvent(applicationMembers, application.id, organizationId, "application.deleted")),
     ],
   ).then(({ application }) => application.id);
 }

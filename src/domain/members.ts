@@ -28,6 +28,19 @@ export interface MemberKind {
   grant(tx: Transaction, organizationId: string, memberIds: string[], roleIds: string[]): Promise<void>;
   /** Takes `roleIds` (all roles when undefined) from the members. */
   revoke(tx: Transaction, organizationId: string, memberIds: string[], roleIds?: string[]): Promise<void>;
+  /** The organizations `memberId` belongs to. */
+  organizationsOf(tx: Transaction, memberId: string): Promise<string[]>;
+}
+
+/** The audit event of a member leaving an organization (`data.reason` when it is not a removal). */
+export function removalEvent(kind: MemberKind, memberId: string, organizationId: string, reason?: string) {
+  return {
+    action: `organization.${kind.name}_removed`,
+    targetType: kind.name,
+    targetId: memberId,
+    organizationId,
+    ...(reason ? { data: { reason } } : {}),
+  };
 }
 
 export const userMembers: MemberKind = {
@@ -60,6 +73,8 @@ export const userMembers: MemberKind = {
       where: { organizationId, userId: { in: memberIds }, ...(roleIds ? { roleId: { in: roleIds } } : {}) },
     });
   },
+  organizationsOf: async (tx, userId) =>
+    (await tx.organizationMembership.findMany({ where: { userId }, select: { organizationId: true } })).map((m) => m.organizationId),
 };
 
 export const applicationMembers: MemberKind = {
@@ -96,6 +111,8 @@ export const applicationMembers: MemberKind = {
       where: { organizationId, applicationId: { in: memberIds }, ...(roleIds ? { roleId: { in: roleIds } } : {}) },
     });
   },
+  organizationsOf: async (tx, applicationId) =>
+    (await tx.organizationApplication.findMany({ where: { applicationId }, select: { organizationId: true } })).map((m) => m.organizationId),
 };
 
 /** Roles named by id or by name (either list may be empty). */
@@ -245,7 +262,7 @@ export async function removeMember(
       if (caller) await assertKeepsManager(tx, organizationId);
       return memberId;
     },
-    () => ({ action: `organization.${kind.name}_removed`, targetType: kind.name, targetId: memberId, organizationId }),
+    () => removalEvent(kind, memberId, organizationId),
   );
 }
 

@@ -12,6 +12,7 @@ import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { email, httpUrl, jsonObject, parseInput, text } from "./input.js";
 import { provisionJustInTime } from "./jit.js";
+import { removalEvent, userMembers } from "./members.js";
 import { definedOnly } from "./template.js";
 
 /** The audience of Gatehouse's own identity tokens (development tokens for a user). */
@@ -148,20 +149,14 @@ export async function deleteUser(context: DomainContext, id: string): Promise<st
     context,
     async (tx) => {
       const user = await requireUser(tx, id);
-      const memberships = await tx.organizationMembership.findMany({ where: { userId: id }, select: { organizationId: true } });
+      const organizationIds = await userMembers.organizationsOf(tx, id);
       await tx.user.delete({ where: { id } });
-      return { user, organizationIds: memberships.map((membership) => membership.organizationId) };
+      return { user, organizationIds };
     },
     ({ user, organizationIds }) => [
       { action: "user.deleted", targetType: "user", targetId: user.id, data: { primaryEmail: user.primaryEmail } },
       // Each organization the user leaves sees it in its own trail (and its subscribers hear of it).
-      ...organizationIds.map((organizationId) => ({
-        action: "organization.user_removed",
-        targetType: "user",
-        targetId: user.id,
-        organizationId,
-        data: { reason: "user.deleted" },
-      })),
+      ...organizationIds.map((organizationId) => removalEvent(userMembers, user.id, organizationId, "user.deleted")),
     ],
   ).then(({ user }) => user.id);
 }
