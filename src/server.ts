@@ -43,11 +43,13 @@ export async function startServer(config: Config, logger: Logger, options: Start
     await prepareDatabase(db, migrations, config.migrateOnStart, logger);
     let url = "";
     const services = await createAuthServices({ config, db, logger, issuer: () => url });
-    changes = await ChangeFeed.start(db, logger);
-    changes.onSigningKeysChanged(() => services.keys.invalidate());
+    const feed = await ChangeFeed.start(db, logger);
+    changes = feed;
+    feed.onSigningKeysChanged(() => services.keys.invalidate());
     const schema = buildSchema();
-    const yoga = createGraphQL({ schema, services, changes, logger });
-    const app = createApp({ services, metrics: new Metrics(), migrations, yoga, logger });
+    const yoga = createGraphQL({ schema, services, changes: feed, logger });
+    const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
+    const app = createApp({ services, metrics, migrations, yoga, logger });
     const server = createServer(getRequestListener(app.fetch));
     await listen(server, config.server.port, config.server.host);
     const { port } = server.address() as AddressInfo;
@@ -56,7 +58,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
       "Gatehouse is listening",
     );
-    return { url, port, db, services, changes, stop: gracefulStop(server, changes, db, config.server.shutdownTimeoutMs, logger) };
+    return { url, port, db, services, changes: feed, stop: gracefulStop(server, feed, db, config.server.shutdownTimeoutMs, logger) };
   } catch (error) {
     await changes?.close();
     await db.close();

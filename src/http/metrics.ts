@@ -1,7 +1,13 @@
-// Prometheus metrics: the process (prom-client's defaults), HTTP requests, and token decisions.
+// Prometheus metrics: the process (prom-client's defaults), HTTP requests, token decisions and
+// open subscriptions.
 // Served at /metrics only when GATEHOUSE_METRICS_TOKEN is set, to callers presenting it.
 import { timingSafeEqual } from "node:crypto";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export interface MetricsSources {
+  /** How many subscriptions are open now. */
+  openSubscriptions: () => number;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -19,8 +25,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(sources: MetricsSources) {
     collectDefaultMetrics({ register: this.registry, prefix: "gatehouse_" });
+    new Gauge({
+      name: "gatehouse_subscriptions_open",
+      help: "GraphQL subscriptions streaming in this process.",
+      registers: [this.registry],
+      collect() {
+        this.set(sources.openSubscriptions());
+      },
+    });
   }
 }
 

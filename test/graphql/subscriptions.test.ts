@@ -16,6 +16,8 @@ const ORGANIZATION_CHANGED = `subscription ($id: ID!) {
 }`;
 const TEMPLATE_CHANGED = `subscription { templateChanged { action targetType targetId organizationId } }`;
 
+const METRICS_TOKEN = "metrics-token-for-subscriptions";
+
 let server: TestServer;
 let gql: Caller;
 let acme: Awaited<ReturnType<typeof organizationOfMembers>>;
@@ -23,7 +25,11 @@ let acme: Awaited<ReturnType<typeof organizationOfMembers>>;
 beforeAll(async () => {
   // Replicas share their secret and issuer (in development both default to per-process values).
   server = await startTestServer({
-    env: { GATEHOUSE_SECRET: "replicas-share-this-secret-".padEnd(40, "x"), GATEHOUSE_ISSUER: "https://gatehouse.test" },
+    env: {
+      GATEHOUSE_SECRET: "replicas-share-this-secret-".padEnd(40, "x"),
+      GATEHOUSE_ISSUER: "https://gatehouse.test",
+      GATEHOUSE_METRICS_TOKEN: METRICS_TOKEN,
+    },
   });
   gql = await admin(server);
   acme = await organizationOfMembers(server, "Acme");
@@ -32,6 +38,11 @@ afterAll(() => server.close());
 
 const actions = (results: { data?: Record<string, any> | null }[], field = "organizationChanged") =>
   results.map((result) => result.data?.[field]?.action);
+
+async function openSubscriptionsMetric(): Promise<number> {
+  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  return Number(/^gatehouse_subscriptions_open (\d+)$/m.exec(await response.text())?.[1]);
+}
 
 async function newUser(name: string): Promise<string> {
   const { createUser } = ok(await gql(`mutation ($name: String!) { createUser(input: { name: $name }) { id } }`, { name }));
@@ -49,6 +60,7 @@ describe("organizationChanged", () => {
 
     const results = await subscription.received(3);
     expect(actions(results)).toEqual(["organization.updated", "organization.users_added", "organization.user_roles_assigned"]);
+    expect(await openSubscriptionsMetric()).toBe(1);
     const [updated] = results;
     expect(updated!.errors).toBeUndefined();
     expect(updated!.data!.organizationChanged).toMatchObject({
@@ -115,7 +127,7 @@ describe("organizationChanged", () => {
       expect(results[0]!.errors?.map((error) => (error.extensions as { code?: string } | undefined)?.code)).toEqual([code]);
     }
     // Refused subscriptions register nothing; the closed ones before them were released.
-    await vi.waitFor(() => expect(server.changes.subscribers).toBe(0));
+    await vi.waitFor(async () => expect(await openSubscriptionsMetric()).toBe(0));
   });
 
   it("ends for a member who loses the permission, before delivering the change", async () => {
