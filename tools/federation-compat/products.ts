@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { useApolloInlineTrace } from "@graphql-yoga/plugin-apollo-inline-trace";
 import { DirectiveLocation, GraphQLDirective } from "graphql";
 import { createYoga } from "graphql-yoga";
+import type { ChangeFeed } from "../../src/changes.js";
 import type { Database, PrismaClient } from "../../src/db/index.js";
 import type { InvitationTokens } from "../../src/domain/tokens/invitation.js";
 import { isPublic } from "../../src/graphql/auth/rules.js";
@@ -277,6 +278,7 @@ const db = unavailable<Database>("database");
 const prisma = unavailable<PrismaClient>("Prisma client");
 const loaders = unavailable<Loaders>("loaders");
 const invitationTokens = unavailable<InvitationTokens>("invitation tokens");
+const changes = unavailable<ChangeFeed>("change feed");
 
 const yoga = createYoga<Record<string, never>, GraphQLContext>({
   schema,
@@ -286,7 +288,7 @@ const yoga = createYoga<Record<string, never>, GraphQLContext>({
   maskedErrors: { maskError },
   plugins: [useApolloInlineTrace()],
   // Every request is anonymous: the schema is public (`isPublic`), so no token is ever read.
-  context: (): GraphQLContext => ({ db, prisma, principal: null, loaders, invitationTokens }),
+  context: (): GraphQLContext => ({ db, prisma, principal: null, tokenExpiresAt: undefined, changes, loaders, invitationTokens }),
 });
 
 const port = Number(process.env.PRODUCTS_PORT ?? 4001);
