@@ -1,9 +1,10 @@
 // A frontend's GraphQL client against Gatehouse: urql (@urql/core, with its document cache, as a
-// single-page app sets it up) sending the member's organization token.
+// single-page app sets it up) sending the member's organization token, for queries and for
+// subscriptions (over SSE, with `fetchSubscriptions`).
 import { cacheExchange, Client, fetchExchange } from "@urql/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtures } from "../support/fixtures.js";
-import { organizationToken } from "../support/oauth.js";
+import { managementToken, organizationToken } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -26,6 +27,8 @@ function client(bearer: string): Client {
   return new Client({
     url: `${server.url}/graphql`,
     exchanges: [cacheExchange, fetchExchange],
+    // Subscriptions over the same fetch transport (SSE), no WebSocket.
+    fetchSubscriptions: true,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${bearer}` } }),
   });
 }
@@ -64,5 +67,27 @@ describe("urql with an organization token", () => {
     expect(result.data).toBeUndefined();
     expect(result.error?.response?.status).toBe(401);
     expect(result.error?.graphQLErrors.map((error) => error.extensions.code)).toEqual(["UNAUTHENTICATED"]);
+  });
+});
+
+describe("urql subscriptions", () => {
+  it("follow the organization's changes over SSE, and release the server's stream on unsubscribe", async () => {
+    const received: unknown[] = [];
+    const { unsubscribe } = client(token)
+      .subscription(`subscription Changes($id: ID!) { organizationChanged(organizationId: $id) { action organization { name } } }`, { id: acme.id })
+      .subscribe((result) => received.push(result.error ?? result.data));
+    await vi.waitFor(() => expect(server.changes.subscribers).toBe(1));
+
+    const renamed = await server.graphql(`mutation ($id: ID!) { updateOrganization(input: { id: $id, name: "Acme Inc" }) { id } }`, {
+      variables: { id: acme.id },
+      token: await managementToken(server, "organizations:read organizations:write"),
+    });
+    expect(renamed.errors).toBeUndefined();
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    // The document cache adds __typename to queries only; subscriptions arrive as selected.
+    expect(received[0]).toEqual({ organizationChanged: { action: "organization.updated", organization: { name: "Acme Inc" } } });
+
+    unsubscribe();
+    await vi.waitFor(() => expect(server.changes.subscribers).toBe(0));
   });
 });
