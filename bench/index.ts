@@ -1,6 +1,7 @@
 // `npm run bench [-- <name>…]`: Gatehouse's benchmarks. Each prints a table; nothing is asserted.
 // BENCH_SECONDS sets the duration of each load run (default 10).
 import { benchMembers } from "./members.js";
+import { benchSubscriptions } from "./subscriptions.js";
 import { benchTokens } from "./tokens.js";
 import { type Backend, postgresAvailable, report } from "./support.js";
 
@@ -9,6 +10,7 @@ const selected = process.argv.slice(2);
 const benches: Record<string, (backend: Backend) => Promise<Record<string, string | number>[]>> = {
   tokens: (backend) => benchTokens(backend, seconds),
   members: (backend) => benchMembers(backend, seconds),
+  subscriptions: (backend) => benchSubscriptions(backend, seconds),
 };
 
 const backends: Backend[] = ["embedded"];

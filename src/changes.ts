@@ -35,6 +35,7 @@ export class ChangeFeed {
   private readonly open = new Set<() => void>();
   private readonly signingKeyListeners = new Set<() => void>();
   private readonly stops: (() => Promise<void> | void)[] = [];
+  private started = 0;
 
   private constructor(private readonly logger: Logger) {}
 
@@ -51,6 +52,11 @@ export class ChangeFeed {
   /** How many subscriptions are open in this process. */
   get subscribers(): number {
     return this.listeners.size;
+  }
+
+  /** How many subscriptions this process has started, ended ones included. */
+  get subscriptionsStarted(): number {
+    return this.started;
   }
 
   /** Calls `listener` whenever any replica changes the signing keys. */
@@ -73,6 +79,7 @@ export class ChangeFeed {
         }
       };
       this.listeners.add(listener);
+      this.started++;
       this.open.add(stop);
       await stop;
       this.listeners.delete(listener);

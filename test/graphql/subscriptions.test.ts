@@ -111,6 +111,27 @@ describe("organizationChanged", () => {
     expect(JSON.stringify(subscription.results)).not.toContain(userId);
   });
 
+  it("re-reads organization tokens' permissions in the same number of SQL statements for 1 subscriber as for 5", async () => {
+    const statementsFor = async (subscribers: number) => {
+      const members = await Promise.all(Array.from({ length: subscribers }, (_, i) => newUser(`Watcher ${i}`)));
+      ok(await gql(`mutation ($o: ID!, $u: [ID!]!) { addOrganizationMembers(input: { organizationId: $o, userIds: $u, roleNames: ["viewer"] }) { joinedAt } }`, { o: acme.organization.id, u: members }));
+      const open = [];
+      for (const id of members) open.push(await subscribe(server, ORGANIZATION_CHANGED, { variables: { id: acme.organization.id }, token: await acme.token({ id }) }));
+      let statements = 0;
+      const stop = server.db.onQuery(() => statements++);
+      try {
+        ok(await gql(`mutation ($id: ID!) { updateOrganization(input: { id: $id, description: "counted" }) { id } }`, { id: acme.organization.id }));
+        await Promise.all(open.map((subscription) => subscription.received(1)));
+      } finally {
+        stop();
+      }
+      await Promise.all(open.map((subscription) => subscription.close()));
+      return statements;
+    };
+    const one = await statementsFor(1);
+    expect(await statementsFor(5)).toBe(one);
+  });
+
   it("refuses another organization's token, a token without the permission, no token, and an unknown organization", async () => {
     const globex = await organizationOfMembers(server, "Globex");
     const cases = [

@@ -42,7 +42,7 @@ export async function subscribe(
   const results: SubscriptionResult[] = [];
   let error: unknown;
   let done = false;
-  const before = server.changes.subscribers;
+  const before = server.changes.subscriptionsStarted;
   const iterator = client.iterate<Record<string, any>>({ query, ...(variables ? { variables } : {}) });
   const ended = (async () => {
     try {
@@ -55,7 +55,7 @@ export async function subscribe(
     }
     return { results, error };
   })();
-  await vi.waitFor(() => expect(done || server.changes.subscribers > before).toBe(true), { timeout: 10_000 });
+  await vi.waitFor(() => expect(done || server.changes.subscriptionsStarted > before).toBe(true), { timeout: 10_000 });
   return {
     results,
     async received(count) {

@@ -58,6 +58,38 @@ export async function grantedOrganizationScopes(
   return scopes.map((scope) => scope.name);
 }
 
+/** A subject as a string: `user:<id>` or `application:<id>`. */
+export function subjectKey(subject: Subject): string {
+  return `${subject.type}:${subject.id}`;
+}
+
+/**
+ * `grantedOrganizationScopes` for many subjects of one organization at once (one query per kind of
+ * subject), by `subjectKey`: what a change costs its subscribers, however many they are.
+ */
+export async function grantedOrganizationScopesOfMany(
+  prisma: PrismaClient,
+  organizationId: string,
+  subjects: readonly Subject[],
+): Promise<Map<string, Set<string>>> {
+  const granted = new Map(subjects.map((subject) => [subjectKey(subject), new Set<string>()]));
+  const idsOf = (type: Subject["type"]) => subjects.filter((subject) => subject.type === type).map((subject) => subject.id);
+  const [userIds, applicationIds] = [idsOf("user"), idsOf("application")];
+  const role = { select: { scopes: { select: { scope: { select: { name: true } } } } } };
+  const [users, applications] = await Promise.all([
+    userIds.length === 0 ? [] : prisma.organizationUserRole.findMany({ where: { organizationId, userId: { in: userIds } }, select: { userId: true, role } }),
+    applicationIds.length === 0
+      ? []
+      : prisma.organizationApplicationRole.findMany({ where: { organizationId, applicationId: { in: applicationIds } }, select: { applicationId: true, role } }),
+  ]);
+  const add = (key: string, scopes: { scope: { name: string } }[]) => {
+    for (const { scope } of scopes) granted.get(key)?.add(scope.name);
+  };
+  for (const assignment of users) add(`user:${assignment.userId}`, assignment.role.scopes);
+  for (const assignment of applications) add(`application:${assignment.applicationId}`, assignment.role.scopes);
+  return granted;
+}
+
 /** API permissions of one resource that the subject's organization roles grant in one organization. */
 export async function grantedOrganizationResourceScopes(
   prisma: PrismaClient,

@@ -5,7 +5,8 @@
 // (organizationChanged) after the organization is deleted.
 import type { Principal } from "../../auth/principal.js";
 import { type Change, isTemplateChange } from "../../changes.js";
-import { grantedOrganizationScopes } from "../../domain/tokens/grants.js";
+import DataLoader from "dataloader";
+import { type Subject, grantedOrganizationScopesOfMany, subjectKey } from "../../domain/tokens/grants.js";
 import { GatehouseError, assertThat } from "../../errors.js";
 import { Repeater } from "graphql-yoga";
 import { inOrganization } from "../auth/rules.js";
@@ -134,7 +135,7 @@ function stream(context: GraphQLContext, source: AsyncIterableIterator<Change>, 
     stop.then(() => source.return?.());
     try {
       for await (const change of source) {
-        const scopes = await currentOrganizationScopes(context.prisma, principal);
+        const scopes = await currentOrganizationScopes(context.prisma, principal, change);
         if (scopes && !rules.mayWatch(scopes)) {
           stop(new GatehouseError("FORBIDDEN", "The token's subject no longer holds the permission this subscription needs."));
           break;
@@ -152,9 +153,45 @@ function stream(context: GraphQLContext, source: AsyncIterableIterator<Change>, 
   });
 }
 
+type SubscriberKey = { organizationId: string; subject: Subject };
+const changeLoaders = new WeakMap<Change, DataLoader<SubscriberKey, Set<string>, string>>();
+
+/**
+ * The permissions the subjects of organization tokens hold now, read once per change for all its
+ * subscribers together (every subscriber's stream receives the same change object, in the same
+ * tick, so one DataLoader per change batches them).
+ */
+function permissionsAt(prisma: GraphQLContext["prisma"], change: Change) {
+  let loader = changeLoaders.get(change);
+  if (!loader) {
+    loader = new DataLoader(
+      async (keys) => {
+        const byOrganization = new Map<string, Subject[]>();
+        for (const { organizationId, subject } of keys) {
+          const subjects = byOrganization.get(organizationId) ?? [];
+          subjects.push(subject);
+          byOrganization.set(organizationId, subjects);
+        }
+        const held = new Map<string, Map<string, Set<string>>>();
+        for (const [organizationId, subjects] of byOrganization) {
+          held.set(organizationId, await grantedOrganizationScopesOfMany(prisma, organizationId, subjects));
+        }
+        return keys.map((key) => held.get(key.organizationId)?.get(subjectKey(key.subject)) ?? new Set<string>());
+      },
+      { cacheKeyFn: cacheKey },
+    );
+    changeLoaders.set(change, loader);
+  }
+  return loader;
+}
+
+function cacheKey({ organizationId, subject }: SubscriberKey): string {
+  return `${organizationId}|${subjectKey(subject)}`;
+}
+
 /** An organization token's permissions that its subject's roles grant now; undefined for other tokens. */
-async function currentOrganizationScopes(prisma: GraphQLContext["prisma"], principal: Principal | null) {
+async function currentOrganizationScopes(prisma: GraphQLContext["prisma"], principal: Principal | null, change: Change) {
   if (principal?.kind !== "organization") return undefined;
-  const granted = new Set(await grantedOrganizationScopes(prisma, principal.subject, principal.organizationId));
+  const granted = await permissionsAt(prisma, change).load({ organizationId: principal.organizationId, subject: principal.subject });
   return new Set([...principal.scopes].filter((scope) => granted.has(scope)));
 }
