@@ -2,21 +2,14 @@
 // management token: the admin console's heaviest common query.
 import { bootstrap } from "../src/domain/bootstrap.js";
 import { MEMBER_PAGE, organizationWithMembers } from "../test/support/world.js";
-import { type Backend, load, startBenchServer } from "./support.js";
+import { type Backend, load, managementToken, startBenchServer } from "./support.js";
 
 export async function benchMembers(backend: Backend, seconds: number): Promise<Record<string, string | number>[]> {
   const server = await startBenchServer(backend);
   try {
     const { prisma } = server.db;
     const admin = await bootstrap(prisma, server.services.config.tokens.managementResource);
-    const token = await fetch(`${server.url}/oauth/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from(`${admin.clientId}:${admin.clientSecret}`).toString("base64")}`,
-      },
-      body: new URLSearchParams({ grant_type: "client_credentials", resource: server.services.config.tokens.managementResource }),
-    }).then(async (response) => ((await response.json()) as { access_token: string }).access_token);
+    const token = await managementToken(server, admin);
     const { organization } = await organizationWithMembers(prisma, 100, "bench");
     const rows: Record<string, string | number>[] = [];
     for (const first of [10, 100]) {

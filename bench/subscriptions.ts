@@ -7,7 +7,7 @@ import { type Client, createClient } from "graphql-sse";
 import { bootstrap } from "../src/domain/bootstrap.js";
 import { seedTemplate } from "../src/domain/seed.js";
 import { organizationWithMembers } from "../test/support/world.js";
-import { type Backend, type BenchServer, startBenchServer } from "./support.js";
+import { type Backend, type BenchServer, managementToken, startBenchServer } from "./support.js";
 
 const SUBSCRIBERS = 100;
 const SUBSCRIPTION = `subscription ($id: ID!) { organizationChanged(organizationId: $id) { id action } }`;
@@ -24,7 +24,7 @@ export async function benchSubscriptions(backend: Backend, seconds: number): Pro
     await prisma.organizationUserRole.createMany({
       data: users.map((user) => ({ organizationId: organization.id, userId: user.id, roleId: viewer.id })),
     });
-    const adminToken = await managementTokenFor(server, admin.clientId, admin.clientSecret!);
+    const adminToken = await managementToken(server, admin);
     const organizationTokens = await Promise.all(
       users.map(async (user) =>
         (await server.services.tokens.issue({ subject: { type: "user", id: user.id }, clientId: "bench", organizationId: organization.id })).accessToken,
@@ -42,18 +42,6 @@ export async function benchSubscriptions(backend: Backend, seconds: number): Pro
   } finally {
     await server.close();
   }
-}
-
-async function managementTokenFor(server: BenchServer, clientId: string, clientSecret: string): Promise<string> {
-  const response = await fetch(`${server.url}/oauth/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-    },
-    body: new URLSearchParams({ grant_type: "client_credentials", resource: server.services.config.tokens.managementResource }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 /** Opens one subscription per token, then changes the organization for `seconds`, one change at a time. */

@@ -58,6 +58,19 @@ export async function startBenchServer(backend: Backend, env: Record<string, str
   };
 }
 
+/** A management token (every scope) from client credentials, as the admin application gets one. */
+export async function managementToken(server: BenchServer, client: { clientId: string; clientSecret?: string | null }): Promise<string> {
+  const response = await fetch(`${server.url}/oauth/token`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`,
+    },
+    body: new URLSearchParams({ grant_type: "client_credentials", resource: server.services.config.tokens.managementResource }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
 export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
