@@ -203,10 +203,19 @@ describe("templateChanged", () => {
     }
   });
 
-  it("refuses a viewer's organization token (no permission that reads the template)", async () => {
-    const subscription = await subscribe(server, TEMPLATE_CHANGED, { token: await acme.token(acme.users.alan) });
-    const { results } = await subscription.ended;
-    expect(results[0]!.errors?.[0]?.extensions).toMatchObject({ code: "FORBIDDEN" });
+  it("refuses a viewer's organization token (no permission that reads the template), a management token without a reading scope, and no token", async () => {
+    const cases = [
+      { token: await acme.token(acme.users.alan), code: "FORBIDDEN" },
+      { token: await managementToken(server, "users:read resources:read"), code: "FORBIDDEN" },
+      { token: undefined, code: "UNAUTHENTICATED" },
+    ];
+    for (const { token, code } of cases) {
+      const subscription = await subscribe(server, TEMPLATE_CHANGED, token ? { token } : {});
+      const { results } = await subscription.ended;
+      expect(results).toHaveLength(1);
+      expect(results[0]!.data ?? null).toBeNull();
+      expect(results[0]!.errors?.map((error) => (error.extensions as { code?: string } | undefined)?.code)).toEqual([code]);
+    }
   });
 });
 
