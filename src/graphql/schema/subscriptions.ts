@@ -3,14 +3,13 @@
 // says what changed, and the client reads what it needs with its own permissions. A stream ends
 // when its token expires, when an organization token loses the permission it subscribed with, and
 // (organizationChanged) after the organization is deleted.
+import DataLoader from "dataloader";
+import { Repeater } from "graphql-yoga";
 import type { Principal } from "../../auth/principal.js";
 import { type Change, isTemplateChange } from "../../changes.js";
-import DataLoader from "dataloader";
 import { type Subject, grantedOrganizationScopesOfMany, subjectKey } from "../../domain/tokens/grants.js";
 import { GatehouseError, assertThat } from "../../errors.js";
-import { Repeater } from "graphql-yoga";
-import { inOrganization } from "../auth/rules.js";
-import { guardedByParent } from "../auth/rules.js";
+import { guardedByParent, inOrganization } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 import { Organization } from "./organization.js";
