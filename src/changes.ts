@@ -31,8 +31,8 @@ export function isTemplateChange(change: Change): boolean {
 type Listener = (change: Change) => void;
 
 export class ChangeFeed {
-  private readonly listeners = new Set<Listener>();
-  private readonly open = new Set<() => void>();
+  /** Each open subscription's listener, and the function that ends it. */
+  private readonly subscriptions = new Map<Listener, () => void>();
   private readonly signingKeyListeners = new Set<() => void>();
   private readonly stops: (() => Promise<void> | void)[] = [];
   private started = 0;
@@ -51,7 +51,7 @@ export class ChangeFeed {
 
   /** How many subscriptions are open in this process. */
   get subscribers(): number {
-    return this.listeners.size;
+    return this.subscriptions.size;
   }
 
   /** How many subscriptions this process has started, ended ones included. */
@@ -78,18 +78,16 @@ export class ChangeFeed {
           stop();
         }
       };
-      this.listeners.add(listener);
+      this.subscriptions.set(listener, stop);
       this.started++;
-      this.open.add(stop);
       await stop;
-      this.listeners.delete(listener);
-      this.open.delete(stop);
+      this.subscriptions.delete(listener);
     });
   }
 
   /** Ends every open subscription (on shutdown) and stops listening. */
   async close(): Promise<void> {
-    for (const stop of this.open) stop();
+    for (const stop of this.subscriptions.values()) stop();
     for (const stop of this.stops.splice(0)) await stop();
   }
 
@@ -102,7 +100,7 @@ export class ChangeFeed {
       this.logger.warn({ err: error, payload }, "unreadable change notification");
       return;
     }
-    for (const listener of this.listeners) listener(change);
+    for (const listener of this.subscriptions.keys()) listener(change);
   }
 
   private signingKeysChanged(): void {

@@ -61,8 +61,10 @@ class PostgresListener implements Notifications {
       this.channels.set(channel, listeners);
     }
     listeners.add(listener);
-    const client = await this.connection();
-    if (first) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    // A connection made from here on LISTENs on every channel it finds; one already made must be told.
+    const connected = this.client;
+    await this.connection();
+    if (first && connected) await connected.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     return async () => {
       listeners.delete(listener);
       if (listeners.size > 0 || this.channels.get(channel) !== listeners) return;

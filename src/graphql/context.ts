@@ -3,6 +3,7 @@ import type { Principal } from "../auth/principal.js";
 import type { ChangeFeed } from "../changes.js";
 import type { Database, PrismaClient } from "../db/index.js";
 import type { OrganizationCaller } from "../domain/organization-plane.js";
+import { subjectKey } from "../domain/tokens/grants.js";
 import type { InvitationTokens } from "../domain/tokens/invitation.js";
 import type { Loaders } from "./loaders.js";
 
@@ -19,11 +20,10 @@ export interface GraphQLContext {
   invitationTokens: InvitationTokens;
 }
 
-/** Who acts, for the audit trail: the token's subject. */
+/** Who acts, for the audit trail: the token's subject (`user:<id>`, `application:<id>`). */
 export function actorOf(principal: Principal | null): string {
   if (!principal) return "anonymous";
-  if (principal.kind === "identity") return `user:${principal.userId}`;
-  return `${principal.subject.type}:${principal.subject.id}`;
+  return subjectKey(principal.kind === "identity" ? { type: "user", id: principal.userId } : principal.subject);
 }
 
 /** The domain context of a resolver. */

@@ -85,8 +85,8 @@ export async function grantedOrganizationScopesOfMany(
   const add = (key: string, scopes: { scope: { name: string } }[]) => {
     for (const { scope } of scopes) granted.get(key)?.add(scope.name);
   };
-  for (const assignment of users) add(`user:${assignment.userId}`, assignment.role.scopes);
-  for (const assignment of applications) add(`application:${assignment.applicationId}`, assignment.role.scopes);
+  for (const { userId: id, role } of users) add(subjectKey({ type: "user", id }), role.scopes);
+  for (const { applicationId: id, role } of applications) add(subjectKey({ type: "application", id }), role.scopes);
   return granted;
 }
 
