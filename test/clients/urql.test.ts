@@ -62,6 +62,25 @@ describe("urql with an organization token", () => {
     expect(result.error?.message).toBe("[GraphQL] Not authorized to read Organization.customData.");
   });
 
+  it("runs a document with @include and @skip, as client documents commonly carry", async () => {
+    const query = `query Organization($id: ID!, $withBranding: Boolean!, $brief: Boolean!) {
+      organization(id: $id) { id name @skip(if: $brief) branding @include(if: $withBranding) { logoUrl } }
+    }`;
+    const full = await client(token).query(query, { id: acme.id, withBranding: true, brief: false }).toPromise();
+    expect(full.error).toBeUndefined();
+    expect(full.data).toEqual({
+      organization: {
+        __typename: "Organization",
+        id: acme.id,
+        name: "Acme",
+        branding: { __typename: "OrganizationBranding", logoUrl: "https://acme.test/logo.svg" },
+      },
+    });
+    const brief = await client(token).query(query, { id: acme.id, withBranding: false, brief: true }).toPromise();
+    expect(brief.error).toBeUndefined();
+    expect(brief.data).toEqual({ organization: { __typename: "Organization", id: acme.id } });
+  });
+
   it("sees an invalid token as UNAUTHENTICATED, with nothing run", async () => {
     const result = await client("not-a-token").query(ORGANIZATION, { id: acme.id }).toPromise();
     expect(result.data).toBeUndefined();

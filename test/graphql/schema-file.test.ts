@@ -17,3 +17,12 @@ describe("schema.graphql", () => {
     expect(committed).toContain('"@authenticated"');
   });
 });
+
+describe("the executable schema", () => {
+  it("keeps every directive GraphQL specifies next to Gatehouse's own", () => {
+    const names = buildSchema()
+      .getDirectives()
+      .map((directive) => directive.name);
+    expect(names).toEqual(expect.arrayContaining(["include", "skip", "deprecated", "specifiedBy", "oneOf", "organizationScoped"]));
+  });
+});

@@ -1,5 +1,5 @@
 // The Gatehouse schema: each module registers its types on the shared builder.
-import type { GraphQLSchema } from "graphql";
+import { type GraphQLSchema, specifiedDirectives } from "graphql";
 import { type Builder, builder } from "../builder.js";
 import { GATEHOUSE_SPEC_URL, ORGANIZATION_SCOPED, organizationScopedDirective } from "../auth/directives.js";
 import "./scalars.js";
@@ -28,7 +28,9 @@ export function buildSchema(from: Builder = builder): GraphQLSchema {
     federationDirectives: ["@key", "@shareable", "@authenticated", "@requiresScopes"],
     // @organizationScoped survives composition into the supergraph, for routers and readers.
     composeDirectives: [`@${ORGANIZATION_SCOPED}`],
-    directives: [organizationScopedDirective],
+    // `directives` replaces graphql-js's list rather than adding to it: keep @include, @skip,
+    // @deprecated, @specifiedBy and @oneOf, which every client and tool expects.
+    directives: [...specifiedDirectives, organizationScopedDirective],
     schemaDirectives: { link: { url: GATEHOUSE_SPEC_URL, import: [`@${ORGANIZATION_SCOPED}`] } },
   });
 }
