@@ -243,9 +243,12 @@ function missing(wanted: string[], found: { id: string }[], field: string, what:
   });
 }
 
+type DefinedOnly<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+
 /** Prisma treats `undefined` as "leave as is"; this keeps explicit nulls (clearing) and drops the rest. */
-export function definedOnly<T extends Record<string, unknown>>(data: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)) as never;
+export function definedOnly<T extends Record<string, unknown>>(data: T): DefinedOnly<T> {
+  // Object.fromEntries loses the key types; the filter is what makes the narrower type true.
+  return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)) as DefinedOnly<T>;
 }
 
 export type { RoleType };

@@ -1,5 +1,5 @@
 // schema.graphql is generated (`npm run schema`) and committed: it must match the code.
-import { readFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { printSubgraphSchema } from "@apollo/subgraph";
 import { describe, expect, it } from "vitest";
 import { buildSchema } from "../../src/graphql/schema/index.js";
@@ -24,5 +24,27 @@ describe("the executable schema", () => {
       .getDirectives()
       .map((directive) => directive.name);
     expect(names).toEqual(expect.arrayContaining(["include", "skip", "deprecated", "specifiedBy", "oneOf", "organizationScoped"]));
+  });
+});
+
+describe("the schema's source", () => {
+  const sources = async () => {
+    const folder = new URL("../../src/graphql/schema/", import.meta.url);
+    const files = (await readdir(folder)).filter((name) => name.endsWith(".ts"));
+    return (await Promise.all(files.map((name) => readFile(new URL(name, folder), "utf8")))).join("\n");
+  };
+
+  it("declares every query, mutation and subscription by its real name (grep finds each one)", async () => {
+    const schema = buildSchema();
+    const source = await sources();
+    const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+    const names = roots.flatMap((root) => Object.keys(root?.getFields() ?? {})).filter((name) => !name.startsWith("_"));
+    expect(names.length).toBeGreaterThan(60);
+    const declared = (name: string) => new RegExp(`(\\b${name}: t\\.|Field\\("${name}")`).test(source);
+    expect(names.filter((name) => !declared(name))).toEqual([]);
+  });
+
+  it("needs no `as never` casts to type its resolvers", async () => {
+    expect((await sources()).match(/\bas never\b/g) ?? []).toEqual([]);
   });
 });

@@ -1,9 +1,15 @@
-// Headless Chromium for the browser tests: Debian's `chromium` package driven by playwright-core
-// (no browser download). A missing browser fails the test with what to install.
+// Headless Chromium for the browser tests, driven by playwright-core (no browser download): the
+// executable named by GATEHOUSE_CHROMIUM (or CHROME_PATH), else Debian's `chromium` package. A
+// missing browser fails the test with what to install.
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
-const CHROMIUM = "/usr/bin/chromium";
+const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+/** The Chromium executable the browser tests use. */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GATEHOUSE_CHROMIUM || env.CHROME_PATH || DEBIAN_CHROMIUM;
+}
 
 const FLAGS = [
   "--headless",
@@ -17,8 +23,12 @@ const FLAGS = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM}: install Debian's package with \`apt-get install -y chromium\` (.ci/run does).`);
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `The browser tests need Chromium at ${executablePath}: install Debian's package with \`apt-get install -y chromium\` ` +
+        "(.ci/run does), or name another Chromium executable in GATEHOUSE_CHROMIUM.",
+    );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return chromium.launch({ executablePath, args: FLAGS });
 }

@@ -2,7 +2,6 @@
 // applications (MACHINE_TO_MACHINE roles). `resources:*` manages the roles themselves; assigning
 // them is part of managing users (`users:write`) or applications (`applications:write`).
 import {
-  type GlobalRoleHolder,
   applicationRoleHolder,
   assignGlobalRoles,
   changeGlobalRolePermissions,
@@ -13,7 +12,6 @@ import {
   updateGlobalRole,
   userRoleHolder,
 } from "../../domain/global-roles.js";
-import type { ManagementScope } from "../../domain/management.js";
 import { manage, manageOrAnyOrganization } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import { type GraphQLContext, domain } from "../context.js";
@@ -160,61 +158,82 @@ builder.mutationFields((t) => ({
 }));
 
 // ---------------------------------------------------------------------------------------------
-// Assignments: one set of mutations for users, one for applications, built from the same pattern.
+// Assignments: three mutations for users, three for applications, each declared by its real name;
+// the domain functions take the holder (user or application) and do the work.
 // ---------------------------------------------------------------------------------------------
 
-const verbs = [
-  { verb: "assign", run: assignGlobalRoles, description: "Gives the %s the global roles named (by id or name); ones it holds stay." },
-  { verb: "unassign", run: unassignGlobalRoles, description: "Takes the global roles named from the %s." },
-  { verb: "set", run: setGlobalRoles, description: "Makes the %s's global roles exactly those named, in one transaction." },
-] as const;
-
-function assignmentMutations(options: {
-  holder: GlobalRoleHolder;
-  noun: "User" | "Application";
-  ref: typeof User | typeof Application;
-  scope: ManagementScope;
-  /** The holder, after the change, as the mutation returns it. */
-  load: (context: GraphQLContext, id: string) => Promise<unknown>;
-}) {
-  const idField = `${options.holder.name}Id`;
-  const Input = builder.inputType(`${options.noun}GlobalRolesInput`, {
-    fields: (t) => ({
-      [idField]: t.id({ required: true }),
-      roleIds: t.idList({ description: "Roles by id." }),
-      roleNames: t.stringList({ description: "Roles by name." }),
-    }),
-  });
-  builder.mutationFields((t) =>
-    Object.fromEntries(
-      verbs.map(({ verb, run, description }) => [
-        `${verb}${options.noun}GlobalRoles`,
-        t.field({
-          type: options.ref as never,
-          description: description.replace("%s", options.holder.name),
-          auth: manage(options.scope),
-          args: { input: t.arg({ type: Input, required: true }) },
-          resolve: async (_parent, { input }, context) => {
-            const { [idField]: holderId, ...refs } = input as Record<string, unknown>;
-            return options.load(context, await run(domain(context), options.holder, String(holderId), refs)) as never;
-          },
-        }),
-      ]),
-    ),
-  );
-}
-
-assignmentMutations({
-  holder: userRoleHolder,
-  noun: "User",
-  ref: User,
-  scope: "users:write",
-  load: (context, id) => context.prisma.user.findUniqueOrThrow({ where: { id } }),
+const UserGlobalRolesInput = builder.inputType("UserGlobalRolesInput", {
+  fields: (t) => ({
+    userId: t.id({ required: true }),
+    roleIds: t.idList({ description: "Roles by id." }),
+    roleNames: t.stringList({ description: "Roles by name." }),
+  }),
 });
-assignmentMutations({
-  holder: applicationRoleHolder,
-  noun: "Application",
-  ref: Application,
-  scope: "applications:write",
-  load: (context, id) => context.prisma.application.findUniqueOrThrow({ where: { id } }),
+
+const userById = (context: GraphQLContext, id: string) => context.prisma.user.findUniqueOrThrow({ where: { id } });
+const canWriteUsers = manage("users:write");
+
+builder.mutationFields((t) => ({
+  assignUserGlobalRoles: t.field({
+    type: User,
+    description: "Gives the user the global roles named (by id or name); ones it holds stay.",
+    auth: canWriteUsers,
+    args: { input: t.arg({ type: UserGlobalRolesInput, required: true }) },
+    resolve: async (_parent, { input: { userId, ...refs } }, context) =>
+      userById(context, await assignGlobalRoles(domain(context), userRoleHolder, userId, refs)),
+  }),
+  unassignUserGlobalRoles: t.field({
+    type: User,
+    description: "Takes the global roles named from the user.",
+    auth: canWriteUsers,
+    args: { input: t.arg({ type: UserGlobalRolesInput, required: true }) },
+    resolve: async (_parent, { input: { userId, ...refs } }, context) =>
+      userById(context, await unassignGlobalRoles(domain(context), userRoleHolder, userId, refs)),
+  }),
+  setUserGlobalRoles: t.field({
+    type: User,
+    description: "Makes the user's global roles exactly those named, in one transaction.",
+    auth: canWriteUsers,
+    args: { input: t.arg({ type: UserGlobalRolesInput, required: true }) },
+    resolve: async (_parent, { input: { userId, ...refs } }, context) =>
+      userById(context, await setGlobalRoles(domain(context), userRoleHolder, userId, refs)),
+  }),
+}));
+
+const ApplicationGlobalRolesInput = builder.inputType("ApplicationGlobalRolesInput", {
+  fields: (t) => ({
+    applicationId: t.id({ required: true }),
+    roleIds: t.idList({ description: "Roles by id." }),
+    roleNames: t.stringList({ description: "Roles by name." }),
+  }),
 });
+
+const applicationById = (context: GraphQLContext, id: string) => context.prisma.application.findUniqueOrThrow({ where: { id } });
+const canWriteApplications = manage("applications:write");
+
+builder.mutationFields((t) => ({
+  assignApplicationGlobalRoles: t.field({
+    type: Application,
+    description: "Gives the application the global roles named (by id or name); ones it holds stay.",
+    auth: canWriteApplications,
+    args: { input: t.arg({ type: ApplicationGlobalRolesInput, required: true }) },
+    resolve: async (_parent, { input: { applicationId, ...refs } }, context) =>
+      applicationById(context, await assignGlobalRoles(domain(context), applicationRoleHolder, applicationId, refs)),
+  }),
+  unassignApplicationGlobalRoles: t.field({
+    type: Application,
+    description: "Takes the global roles named from the application.",
+    auth: canWriteApplications,
+    args: { input: t.arg({ type: ApplicationGlobalRolesInput, required: true }) },
+    resolve: async (_parent, { input: { applicationId, ...refs } }, context) =>
+      applicationById(context, await unassignGlobalRoles(domain(context), applicationRoleHolder, applicationId, refs)),
+  }),
+  setApplicationGlobalRoles: t.field({
+    type: Application,
+    description: "Makes the application's global roles exactly those named, in one transaction.",
+    auth: canWriteApplications,
+    args: { input: t.arg({ type: ApplicationGlobalRolesInput, required: true }) },
+    resolve: async (_parent, { input: { applicationId, ...refs } }, context) =>
+      applicationById(context, await setGlobalRoles(domain(context), applicationRoleHolder, applicationId, refs)),
+  }),
+}));

@@ -1,10 +1,10 @@
 // Just-in-time provisioning of an organization: the email domains whose new users join it, and
 // the roles they get. Management tokens only (`organizations:read` / `organizations:write`).
 import { changeJitEmailDomains, changeJitRoles } from "../../domain/jit.js";
-import type { SetChange } from "../../domain/template.js";
+import type { Prisma } from "../../db/index.js";
 import { manage } from "../auth/rules.js";
 import { builder } from "../builder.js";
-import { domain } from "../context.js";
+import { type GraphQLContext, domain } from "../context.js";
 import { linkedRoles } from "../held-roles.js";
 import { Organization } from "./organization.js";
 import { OrganizationRole } from "./template.js";
@@ -50,37 +50,58 @@ const RolesInput = builder.inputType("OrganizationJitRolesInput", {
   }),
 });
 
-const verbs: { verb: string; how: SetChange; description: string }[] = [
-  { verb: "add", how: "add", description: "Adds %s to the organization; ones it has stay as they are." },
-  { verb: "remove", how: "remove", description: "Removes %s from the organization." },
-  { verb: "set", how: "replace", description: "Makes the organization's %s exactly these, in one transaction." },
-];
+const organizationOf = (query: OrganizationQuery, context: GraphQLContext, organization: { id: string }) =>
+  context.prisma.organization.findUniqueOrThrow({ ...query, where: { id: organization.id } });
+type OrganizationQuery = { include?: Prisma.OrganizationInclude; select?: Prisma.OrganizationSelect };
 
-/** `add…`, `remove…` and `set…` mutations of one JIT set, each returning the organization. */
-function jitMutations(
-  noun: "EmailDomains" | "Roles",
-  what: string,
-  Input: typeof EmailDomainsInput | typeof RolesInput,
-  run: typeof changeJitEmailDomains | typeof changeJitRoles,
-) {
-  builder.mutationFields((t) =>
-    Object.fromEntries(
-      verbs.map(({ verb, how, description }) => [
-        `${verb}OrganizationJit${noun}`,
-        t.prismaField({
-          type: Organization,
-          description: description.replace("%s", what),
-          auth: canWriteJit,
-          args: { input: t.arg({ type: Input, required: true }) },
-          resolve: async (query, _parent, { input: { organizationId, ...changes } }, context) => {
-            const { id } = await run(domain(context), organizationId, how, changes);
-            return context.prisma.organization.findUniqueOrThrow({ ...query, where: { id } });
-          },
-        }),
-      ]),
-    ),
-  );
-}
-
-jitMutations("EmailDomains", "JIT email domains", EmailDomainsInput, changeJitEmailDomains);
-jitMutations("Roles", "JIT roles (USER roles, by id or name)", RolesInput, changeJitRoles);
+// Each mutation by its real name; the domain's `changeJit…` functions take how the set changes.
+builder.mutationFields((t) => ({
+  addOrganizationJitEmailDomains: t.prismaField({
+    type: Organization,
+    description: "Adds JIT email domains to the organization; ones it has stay as they are.",
+    auth: canWriteJit,
+    args: { input: t.arg({ type: EmailDomainsInput, required: true }) },
+    resolve: async (query, _parent, { input: { organizationId, ...changes } }, context) =>
+      organizationOf(query, context, await changeJitEmailDomains(domain(context), organizationId, "add", changes)),
+  }),
+  removeOrganizationJitEmailDomains: t.prismaField({
+    type: Organization,
+    description: "Removes JIT email domains from the organization.",
+    auth: canWriteJit,
+    args: { input: t.arg({ type: EmailDomainsInput, required: true }) },
+    resolve: async (query, _parent, { input: { organizationId, ...changes } }, context) =>
+      organizationOf(query, context, await changeJitEmailDomains(domain(context), organizationId, "remove", changes)),
+  }),
+  setOrganizationJitEmailDomains: t.prismaField({
+    type: Organization,
+    description: "Makes the organization's JIT email domains exactly these, in one transaction.",
+    auth: canWriteJit,
+    args: { input: t.arg({ type: EmailDomainsInput, required: true }) },
+    resolve: async (query, _parent, { input: { organizationId, ...changes } }, context) =>
+      organizationOf(query, context, await changeJitEmailDomains(domain(context), organizationId, "replace", changes)),
+  }),
+  addOrganizationJitRoles: t.prismaField({
+    type: Organization,
+    description: "Adds JIT roles (USER roles, by id or name) to the organization; ones it has stay as they are.",
+    auth: canWriteJit,
+    args: { input: t.arg({ type: RolesInput, required: true }) },
+    resolve: async (query, _parent, { input: { organizationId, ...changes } }, context) =>
+      organizationOf(query, context, await changeJitRoles(domain(context), organizationId, "add", changes)),
+  }),
+  removeOrganizationJitRoles: t.prismaField({
+    type: Organization,
+    description: "Removes JIT roles (USER roles, by id or name) from the organization.",
+    auth: canWriteJit,
+    args: { input: t.arg({ type: RolesInput, required: true }) },
+    resolve: async (query, _parent, { input: { organizationId, ...changes } }, context) =>
+      organizationOf(query, context, await changeJitRoles(domain(context), organizationId, "remove", changes)),
+  }),
+  setOrganizationJitRoles: t.prismaField({
+    type: Organization,
+    description: "Makes the organization's JIT roles (USER roles, by id or name) exactly these, in one transaction.",
+    auth: canWriteJit,
+    args: { input: t.arg({ type: RolesInput, required: true }) },
+    resolve: async (query, _parent, { input: { organizationId, ...changes } }, context) =>
+      organizationOf(query, context, await changeJitRoles(domain(context), organizationId, "replace", changes)),
+  }),
+}));

@@ -1,6 +1,6 @@
 // Members of an organization — users and M2M applications — with their organization roles.
+import type { Prisma } from "../../db/index.js";
 import {
-  type MemberKind,
   addMembers,
   applicationMembers,
   assignRoles,
@@ -156,7 +156,8 @@ builder.prismaObjectFields(Organization, (t) => ({
 }));
 
 // ---------------------------------------------------------------------------------------------
-// Mutations: one set for users, one for applications, built from the same pattern.
+// Mutations: one set for users, one for applications. Each is declared by its real name; they share
+// their bodies through the domain functions, which take the member kind.
 // ---------------------------------------------------------------------------------------------
 
 /** Input fields naming organization roles, by id or by name. */
@@ -167,136 +168,193 @@ export const roleRefFields = (t: InputFieldBuilder) => ({
 
 const canWriteMembers = manage("organizations:write");
 
-/** The member inputs share `organizationId`; their other fields are named after the kind. */
-type MemberInput = { organizationId: string } & Record<string, unknown>;
-const asMemberInput = (input: object) => input as MemberInput;
-
-interface MutationNames {
-  kind: MemberKind;
-  /** `Member` or `Application`, in type and mutation names. */
-  noun: "Member" | "Application";
-  plural: "Members" | "Applications";
-  /** Organization permissions that open a mutation to organization tokens (the organization plane). */
-  organizationPlane?: { remove: string; roles: string };
-}
-
-/** Management `organizations:write`, or — when given — the organization permission in that organization. */
-function writeRule(permission: string | undefined) {
-  if (!permission) return canWriteMembers;
-  return inOrganization<unknown, { input: object }>({
+/** Management `organizations:write`, or `permission` in the organization the input names (the organization plane). */
+const inInputOrganization = (permission: string) =>
+  inOrganization<unknown, { input: { organizationId: string } }>({
     permission,
     manage: "organizations:write",
-    organizationId: (_parent, args) => asMemberInput(args.input).organizationId,
-  });
-}
-
-function memberMutations({ kind, noun, plural, organizationPlane }: MutationNames) {
-  const many = kind.idsField;
-  const one = kind.idField;
-  const node = kind.name === "user" ? OrganizationMember : OrganizationApplicationMember;
-  const AddInput = builder.inputType(`AddOrganization${plural}Input`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }), ...roleRefFields(t) }),
-  });
-  const SetInput = builder.inputType(`SetOrganization${plural}Input`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }) }),
-  });
-  const RemoveInput = builder.inputType(`RemoveOrganization${noun}Input`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [one]: t.id({ required: true }) }),
-  });
-  const RolesInput = builder.inputType(`Organization${noun}RolesInput`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [many]: t.idList({ required: true }), ...roleRefFields(t) }),
-  });
-  const SetRolesInput = builder.inputType(`SetOrganization${noun}RolesInput`, {
-    fields: (t) => ({ organizationId: t.id({ required: true }), [one]: t.id({ required: true }), ...roleRefFields(t) }),
+    organizationId: (_parent, args) => args.input.organizationId,
   });
 
-  /** The members `ids` of the organization, as the client selected them. */
-  const reload = (query: object, context: GraphQLContext, organizationId: string, ids: string[]) =>
-    kind.name === "user"
-      ? context.prisma.organizationMembership.findMany({
-          ...query,
-          where: { organizationId, userId: { in: ids } },
-          orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
-        })
-      : context.prisma.organizationApplication.findMany({
-          ...query,
-          where: { organizationId, applicationId: { in: ids } },
-          orderBy: [{ createdAt: "asc" }, { applicationId: "asc" }],
-        });
+type MembershipQuery = { include?: Prisma.OrganizationMembershipInclude; select?: Prisma.OrganizationMembershipSelect };
+type ApplicationQuery = { include?: Prisma.OrganizationApplicationInclude; select?: Prisma.OrganizationApplicationSelect };
 
-  builder.mutationFields((t) => ({
-    [`addOrganization${plural}`]: t.prismaField({
-      type: [node] as never,
-      description: `Adds ${kind.name}s (already-members stay as they are) and gives each the roles named. Returns them.`,
-      auth: canWriteMembers,
-      args: { input: t.arg({ type: AddInput, required: true }) },
-      resolve: async (query, _parent, args, context) => {
-        const input = asMemberInput(args.input);
-        const { memberIds } = await addMembers(domain(context), kind, input.organizationId, input);
-        return reload(query, context, input.organizationId, memberIds) as never;
-      },
-    }),
-    [`setOrganization${plural}`]: t.field({
-      type: Organization,
-      description: `Makes the organization's ${kind.name}s exactly these, in one transaction: others leave with their roles.`,
-      auth: canWriteMembers,
-      args: { input: t.arg({ type: SetInput, required: true }) },
-      resolve: async (_parent, args, context) => {
-        const input = asMemberInput(args.input);
-        await setMembers(domain(context), kind, input.organizationId, input);
-        return context.prisma.organization.findUniqueOrThrow({ where: { id: input.organizationId } });
-      },
-    }),
-    [`removeOrganization${noun}`]: t.id({
-      description: `Removes one ${kind.name} and its roles there. Returns its id.`,
-      auth: writeRule(organizationPlane?.remove),
-      args: { input: t.arg({ type: RemoveInput, required: true }) },
-      resolve: (_parent, args, context) => {
-        const input = asMemberInput(args.input);
-        return removeMember(domain(context), kind, input.organizationId, String(input[one]), organizationCaller(context));
-      },
-    }),
-    [`assignOrganization${noun}Roles`]: t.prismaField({
-      type: [node] as never,
-      description: `Gives every ${kind.name} listed every role named (by id or name). They must be members.`,
-      auth: writeRule(organizationPlane?.roles),
-      args: { input: t.arg({ type: RolesInput, required: true }) },
-      resolve: async (query, _parent, args, context) => {
-        const input = asMemberInput(args.input);
-        const { memberIds } = await assignRoles(domain(context), kind, input.organizationId, input, organizationCaller(context));
-        return reload(query, context, input.organizationId, memberIds) as never;
-      },
-    }),
-    [`unassignOrganization${noun}Roles`]: t.prismaField({
-      type: [node] as never,
-      description: `Takes the roles named from every ${kind.name} listed.`,
-      auth: writeRule(organizationPlane?.roles),
-      args: { input: t.arg({ type: RolesInput, required: true }) },
-      resolve: async (query, _parent, args, context) => {
-        const input = asMemberInput(args.input);
-        const { memberIds } = await unassignRoles(domain(context), kind, input.organizationId, input, organizationCaller(context));
-        return reload(query, context, input.organizationId, memberIds) as never;
-      },
-    }),
-    [`setOrganization${noun}Roles`]: t.prismaField({
-      type: node as never,
-      description: `Makes one ${kind.name}'s roles exactly those named, in one transaction.`,
-      auth: writeRule(organizationPlane?.roles),
-      args: { input: t.arg({ type: SetRolesInput, required: true }) },
-      resolve: async (query, _parent, args, context) => {
-        const input = asMemberInput(args.input);
-        const { memberId } = await setMemberRoles(domain(context), kind, input.organizationId, input, organizationCaller(context));
-        const [member] = await reload(query, context, input.organizationId, [memberId]);
-        return member as never;
-      },
-    }),
-  }));
-}
+/** The user members `userIds` of the organization, as the client selected them. */
+const userMembersOf = (query: MembershipQuery, context: GraphQLContext, organizationId: string, userIds: string[]) =>
+  context.prisma.organizationMembership.findMany({
+    ...query,
+    where: { organizationId, userId: { in: userIds } },
+    orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
+  });
 
-memberMutations({
-  kind: userMembers,
-  noun: "Member",
-  plural: "Members",
-  organizationPlane: { remove: "remove:members", roles: "assign:roles" },
+/** The application members `applicationIds` of the organization, as the client selected them. */
+const applicationMembersOf = (query: ApplicationQuery, context: GraphQLContext, organizationId: string, applicationIds: string[]) =>
+  context.prisma.organizationApplication.findMany({
+    ...query,
+    where: { organizationId, applicationId: { in: applicationIds } },
+    orderBy: [{ createdAt: "asc" }, { applicationId: "asc" }],
+  });
+
+const organizationById = (context: GraphQLContext, id: string) => context.prisma.organization.findUniqueOrThrow({ where: { id } });
+
+// Users.
+
+const AddOrganizationMembersInput = builder.inputType("AddOrganizationMembersInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), userIds: t.idList({ required: true }), ...roleRefFields(t) }),
 });
-memberMutations({ kind: applicationMembers, noun: "Application", plural: "Applications" });
+const SetOrganizationMembersInput = builder.inputType("SetOrganizationMembersInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), userIds: t.idList({ required: true }) }),
+});
+const RemoveOrganizationMemberInput = builder.inputType("RemoveOrganizationMemberInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), userId: t.id({ required: true }) }),
+});
+const OrganizationMemberRolesInput = builder.inputType("OrganizationMemberRolesInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), userIds: t.idList({ required: true }), ...roleRefFields(t) }),
+});
+const SetOrganizationMemberRolesInput = builder.inputType("SetOrganizationMemberRolesInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), userId: t.id({ required: true }), ...roleRefFields(t) }),
+});
+
+builder.mutationFields((t) => ({
+  addOrganizationMembers: t.prismaField({
+    type: [OrganizationMember],
+    description: "Adds users (already-members stay as they are) and gives each the roles named. Returns them.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: AddOrganizationMembersInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberIds } = await addMembers(domain(context), userMembers, input.organizationId, input);
+      return userMembersOf(query, context, input.organizationId, memberIds);
+    },
+  }),
+  setOrganizationMembers: t.field({
+    type: Organization,
+    description: "Makes the organization's users exactly these, in one transaction: others leave with their roles.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: SetOrganizationMembersInput, required: true }) },
+    resolve: async (_parent, { input }, context) => {
+      await setMembers(domain(context), userMembers, input.organizationId, input);
+      return organizationById(context, input.organizationId);
+    },
+  }),
+  removeOrganizationMember: t.id({
+    description: "Removes one user and its roles there. Returns its id.",
+    auth: inInputOrganization("remove:members"),
+    args: { input: t.arg({ type: RemoveOrganizationMemberInput, required: true }) },
+    resolve: (_parent, { input }, context) =>
+      removeMember(domain(context), userMembers, input.organizationId, input.userId, organizationCaller(context)),
+  }),
+  assignOrganizationMemberRoles: t.prismaField({
+    type: [OrganizationMember],
+    description: "Gives every user listed every role named (by id or name). They must be members.",
+    auth: inInputOrganization("assign:roles"),
+    args: { input: t.arg({ type: OrganizationMemberRolesInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberIds } = await assignRoles(domain(context), userMembers, input.organizationId, input, organizationCaller(context));
+      return userMembersOf(query, context, input.organizationId, memberIds);
+    },
+  }),
+  unassignOrganizationMemberRoles: t.prismaField({
+    type: [OrganizationMember],
+    description: "Takes the roles named from every user listed.",
+    auth: inInputOrganization("assign:roles"),
+    args: { input: t.arg({ type: OrganizationMemberRolesInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberIds } = await unassignRoles(domain(context), userMembers, input.organizationId, input, organizationCaller(context));
+      return userMembersOf(query, context, input.organizationId, memberIds);
+    },
+  }),
+  setOrganizationMemberRoles: t.prismaField({
+    type: OrganizationMember,
+    description: "Makes one user's roles exactly those named, in one transaction.",
+    auth: inInputOrganization("assign:roles"),
+    args: { input: t.arg({ type: SetOrganizationMemberRolesInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberId } = await setMemberRoles(domain(context), userMembers, input.organizationId, input, organizationCaller(context));
+      return context.prisma.organizationMembership.findUniqueOrThrow({
+        ...query,
+        where: { organizationId_userId: { organizationId: input.organizationId, userId: memberId } },
+      });
+    },
+  }),
+}));
+
+// M2M applications: management tokens only.
+
+const AddOrganizationApplicationsInput = builder.inputType("AddOrganizationApplicationsInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), applicationIds: t.idList({ required: true }), ...roleRefFields(t) }),
+});
+const SetOrganizationApplicationsInput = builder.inputType("SetOrganizationApplicationsInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), applicationIds: t.idList({ required: true }) }),
+});
+const RemoveOrganizationApplicationInput = builder.inputType("RemoveOrganizationApplicationInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), applicationId: t.id({ required: true }) }),
+});
+const OrganizationApplicationRolesInput = builder.inputType("OrganizationApplicationRolesInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), applicationIds: t.idList({ required: true }), ...roleRefFields(t) }),
+});
+const SetOrganizationApplicationRolesInput = builder.inputType("SetOrganizationApplicationRolesInput", {
+  fields: (t) => ({ organizationId: t.id({ required: true }), applicationId: t.id({ required: true }), ...roleRefFields(t) }),
+});
+
+builder.mutationFields((t) => ({
+  addOrganizationApplications: t.prismaField({
+    type: [OrganizationApplicationMember],
+    description: "Adds applications (already-members stay as they are) and gives each the roles named. Returns them.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: AddOrganizationApplicationsInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberIds } = await addMembers(domain(context), applicationMembers, input.organizationId, input);
+      return applicationMembersOf(query, context, input.organizationId, memberIds);
+    },
+  }),
+  setOrganizationApplications: t.field({
+    type: Organization,
+    description: "Makes the organization's applications exactly these, in one transaction: others leave with their roles.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: SetOrganizationApplicationsInput, required: true }) },
+    resolve: async (_parent, { input }, context) => {
+      await setMembers(domain(context), applicationMembers, input.organizationId, input);
+      return organizationById(context, input.organizationId);
+    },
+  }),
+  removeOrganizationApplication: t.id({
+    description: "Removes one application and its roles there. Returns its id.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: RemoveOrganizationApplicationInput, required: true }) },
+    resolve: (_parent, { input }, context) =>
+      removeMember(domain(context), applicationMembers, input.organizationId, input.applicationId, organizationCaller(context)),
+  }),
+  assignOrganizationApplicationRoles: t.prismaField({
+    type: [OrganizationApplicationMember],
+    description: "Gives every application listed every role named (by id or name). They must be members.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: OrganizationApplicationRolesInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberIds } = await assignRoles(domain(context), applicationMembers, input.organizationId, input, organizationCaller(context));
+      return applicationMembersOf(query, context, input.organizationId, memberIds);
+    },
+  }),
+  unassignOrganizationApplicationRoles: t.prismaField({
+    type: [OrganizationApplicationMember],
+    description: "Takes the roles named from every application listed.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: OrganizationApplicationRolesInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberIds } = await unassignRoles(domain(context), applicationMembers, input.organizationId, input, organizationCaller(context));
+      return applicationMembersOf(query, context, input.organizationId, memberIds);
+    },
+  }),
+  setOrganizationApplicationRoles: t.prismaField({
+    type: OrganizationApplicationMember,
+    description: "Makes one application's roles exactly those named, in one transaction.",
+    auth: canWriteMembers,
+    args: { input: t.arg({ type: SetOrganizationApplicationRolesInput, required: true }) },
+    resolve: async (query, _parent, { input }, context) => {
+      const { memberId } = await setMemberRoles(domain(context), applicationMembers, input.organizationId, input, organizationCaller(context));
+      return context.prisma.organizationApplication.findUniqueOrThrow({
+        ...query,
+        where: { organizationId_applicationId: { organizationId: input.organizationId, applicationId: memberId } },
+      });
+    },
+  }),
+}));

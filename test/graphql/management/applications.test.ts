@@ -1,21 +1,13 @@
 // M2M applications through GraphQL: the secret shown once and rotated, cascades, and who may see
 // an application's organizations.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtures } from "../../support/fixtures.js";
-import { type Caller, admin, caller, ok, refused } from "../../support/graphql.js";
+import { describe, expect, it } from "vitest";
+import { admin, caller, ok, refused } from "../../support/graphql.js";
 import { requestToken } from "../../support/oauth.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
-let f: ReturnType<typeof fixtures>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-  f = fixtures(server.db.prisma);
-});
-afterAll(() => server.close());
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 
 const CREATE = `mutation ($input: CreateApplicationInput!) {
   createApplication(input: $input) { clientId clientSecret application { id name description type customData } }
@@ -35,8 +27,8 @@ async function createApplication(input: Record<string, unknown> = { name: "Billi
 /** A client_credentials request for a management token with these credentials. */
 function clientCredentials(clientId: string, clientSecret: string) {
   return requestToken(
-    server,
-    { grant_type: "client_credentials", resource: server.services.config.tokens.managementResource },
+    gatehouse.server,
+    { grant_type: "client_credentials", resource: gatehouse.server.services.config.tokens.managementResource },
     { basic: [clientId, clientSecret] },
   );
 }
@@ -56,7 +48,7 @@ describe("applications", () => {
 
   it("never show the secret again: it is in no field and no audit event", async () => {
     const { clientId, clientSecret } = await createApplication();
-    const { secretHash } = await server.db.prisma.application.findUniqueOrThrow({ where: { id: clientId } });
+    const { secretHash } = await gatehouse.server.db.prisma.application.findUniqueOrThrow({ where: { id: clientId } });
     const readable = await gql(`query ($id: ID!) {
       application(id: $id) { id name description type customData createdAt }
       auditEvents(targetId: $id) { edges { node { action data } } }
@@ -81,7 +73,7 @@ describe("applications", () => {
   });
 
   it("give a write-only token the secret, even when it may not read the application", async () => {
-    const writer = await admin(server, "applications:write");
+    const writer = await admin(gatehouse.server, "applications:write");
     const response = await writer(`mutation { createApplication(input: { name: "Write-only" }) { clientId clientSecret application { name } } }`);
     const created = response.data?.createApplication as { clientId: string; clientSecret: string; application: null };
     expect(created).toEqual({ clientId: expect.any(String), clientSecret: expect.stringMatching(/^ghs_/), application: null });
@@ -117,17 +109,17 @@ describe("applications", () => {
 describe("deleting an application", () => {
   it("removes its organization memberships and roles, and its global roles", async () => {
     const { clientId } = await createApplication();
-    const organization = await f.organization();
-    const role = await f.organizationRole({ type: "MACHINE_TO_MACHINE" });
-    await f.applicationMember(organization.id, clientId, [role.id]);
-    const globalRole = await f.globalRole({ type: "MACHINE_TO_MACHINE", scopeIds: [] });
-    await server.db.prisma.applicationRole.create({ data: { applicationId: clientId, roleId: globalRole.id } });
+    const organization = await gatehouse.fixtures.organization();
+    const role = await gatehouse.fixtures.organizationRole({ type: "MACHINE_TO_MACHINE" });
+    await gatehouse.fixtures.applicationMember(organization.id, clientId, [role.id]);
+    const globalRole = await gatehouse.fixtures.globalRole({ type: "MACHINE_TO_MACHINE", scopeIds: [] });
+    await gatehouse.server.db.prisma.applicationRole.create({ data: { applicationId: clientId, roleId: globalRole.id } });
 
     ok(await gql(`mutation ($id: ID!) { deleteApplication(input: { id: $id }) }`, { id: clientId }));
     const listed = ok(await gql(`query ($id: ID!) { organization(id: $id) { applications { totalCount } } }`, { id: organization.id }));
     expect(listed.organization.applications.totalCount).toBe(0);
-    expect(await server.db.prisma.organizationApplicationRole.count({ where: { applicationId: clientId } })).toBe(0);
-    expect(await server.db.prisma.applicationRole.count({ where: { applicationId: clientId } })).toBe(0);
+    expect(await gatehouse.server.db.prisma.organizationApplicationRole.count({ where: { applicationId: clientId } })).toBe(0);
+    expect(await gatehouse.server.db.prisma.applicationRole.count({ where: { applicationId: clientId } })).toBe(0);
   });
 });
 
@@ -140,30 +132,30 @@ describe("an application's organizations", () => {
 
   it("list each organization with its roles there, for management readers and for the application itself", async () => {
     const { clientId, clientSecret } = await createApplication();
-    const organization = await f.organization({ name: "Initech" });
-    const role = await f.organizationRole({ name: "robot-reader", type: "MACHINE_TO_MACHINE" });
-    await f.applicationMember(organization.id, clientId, [role.id]);
+    const organization = await gatehouse.fixtures.organization({ name: "Initech" });
+    const role = await gatehouse.fixtures.organizationRole({ name: "robot-reader", type: "MACHINE_TO_MACHINE" });
+    await gatehouse.fixtures.applicationMember(organization.id, clientId, [role.id]);
     const expected = { totalCount: 1, edges: [{ node: { organization: { name: "Initech" }, roles: [{ name: "robot-reader" }] } }] };
     const r = [{ __typename: "Application", id: clientId }];
 
     for (const scope of ["applications:read", "organizations:read"]) {
-      expect(ok(await (await admin(server, scope))(ORGANIZATIONS, { r }))._entities).toEqual([{ id: clientId, organizations: expected }]);
+      expect(ok(await (await admin(gatehouse.server, scope))(ORGANIZATIONS, { r }))._entities).toEqual([{ id: clientId, organizations: expected }]);
     }
-    const own = await requestToken(server, { grant_type: "client_credentials", organization_id: organization.id }, { basic: [clientId, clientSecret] });
-    expect(ok(await caller(server, own.body.access_token)(ORGANIZATIONS, { r }))._entities).toEqual([{ id: clientId, organizations: expected }]);
+    const own = await requestToken(gatehouse.server, { grant_type: "client_credentials", organization_id: organization.id }, { basic: [clientId, clientSecret] });
+    expect(ok(await caller(gatehouse.server, own.body.access_token)(ORGANIZATIONS, { r }))._entities).toEqual([{ id: clientId, organizations: expected }]);
     const viaRoot = `query ($id: ID!) { application(id: $id) { organizations { totalCount } } }`;
     expect(ok(await gql(viaRoot, { id: clientId })).application.organizations.totalCount).toBe(1);
-    refused(await (await admin(server, "users:read"))(ORGANIZATIONS, { r }), "FORBIDDEN");
+    refused(await (await admin(gatehouse.server, "users:read"))(ORGANIZATIONS, { r }), "FORBIDDEN");
   });
 });
 
 describe("scopes", () => {
   it("applications:read reads but does not write; other scopes do neither", async () => {
-    const reader = await admin(server, "applications:read");
+    const reader = await admin(gatehouse.server, "applications:read");
     ok(await reader(`{ applications { totalCount } }`));
     refused(await reader(CREATE, { input: { name: "nope" } }), "FORBIDDEN");
     refused(await reader(ROTATE, { id: "any" }), "FORBIDDEN");
-    const stranger = await admin(server, "users:write");
+    const stranger = await admin(gatehouse.server, "users:write");
     refused(await stranger(`{ applications { totalCount } }`), "FORBIDDEN");
     refused(await stranger(`mutation { deleteApplication(input: { id: "x" }) }`), "FORBIDDEN");
   });

@@ -1,20 +1,17 @@
 // The audit log through GraphQL: every management mutation leaves one event, written with the
 // change; a refused one leaves none.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Caller, admin, ok, refused } from "../../support/graphql.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { admin, ok, refused } from "../../support/graphql.js";
 import { adminClient } from "../../support/oauth.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
 let actor: string;
 
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-  actor = `application:${(await adminClient(server))[0]}`;
+  actor = `application:${(await adminClient(gatehouse.server))[0]}`;
 });
-afterAll(() => server.close());
 
 const EVENTS = `query ($first: Int, $after: String, $organizationId: ID, $actor: String, $action: String, $targetType: String, $targetId: ID) {
   auditEvents(first: $first, after: $after, organizationId: $organizationId, actor: $actor, action: $action, targetType: $targetType, targetId: $targetId) {
@@ -80,7 +77,7 @@ describe("the audit log", () => {
     const before = (await events()).totalCount;
     refused(await gql(`mutation { createGlobalRole(input: { name: "x", resourceScopeIds: ["missing"] }) { id } }`), "NOT_FOUND");
     refused(await gql(`mutation { updateUser(input: { id: "ghost", name: "x" }) { id } }`), "NOT_FOUND");
-    refused(await (await admin(server, "users:read"))(`mutation { createUser(input: {}) { id } }`), "FORBIDDEN");
+    refused(await (await admin(gatehouse.server, "users:read"))(`mutation { createUser(input: {}) { id } }`), "FORBIDDEN");
     const after = await events();
     // Token grants are audited too: the users:read token above is the only new event.
     expect(after.totalCount).toBe(before + 1);
@@ -88,7 +85,7 @@ describe("the audit log", () => {
   });
 
   it("needs audit:read", async () => {
-    refused(await (await admin(server, "users:read"))(EVENTS), "FORBIDDEN");
-    ok(await (await admin(server, "audit:read"))(EVENTS, { first: 1 }));
+    refused(await (await admin(gatehouse.server, "users:read"))(EVENTS), "FORBIDDEN");
+    ok(await (await admin(gatehouse.server, "audit:read"))(EVENTS, { first: 1 }));
   });
 });

@@ -1,21 +1,13 @@
 // Global roles through GraphQL: their API permissions, their type, their assignment to users and
 // applications, and what that puts in the holders' next global API tokens.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtures } from "../../support/fixtures.js";
-import { type Caller, admin, ok, refused } from "../../support/graphql.js";
+import { describe, expect, it } from "vitest";
+import { admin, ok, refused } from "../../support/graphql.js";
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, identityToken, requestToken } from "../../support/oauth.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
-let f: ReturnType<typeof fixtures>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-  f = fixtures(server.db.prisma);
-});
-afterAll(() => server.close());
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 
 const CREATE = `mutation ($input: CreateGlobalRoleInput!) { createGlobalRole(input: $input) { id name type resourceScopes { name } } }`;
 const UPDATE = `mutation ($input: UpdateGlobalRoleInput!) { updateGlobalRole(input: $input) { name description type } }`;
@@ -28,7 +20,7 @@ const APPLICATION_ROLES = (verb: "assign" | "unassign" | "set") =>
 
 /** An API resource with permissions, by name → id. */
 async function apiPermissions(indicator: string, names: string[]) {
-  const resource = await f.apiResource(indicator, names);
+  const resource = await gatehouse.fixtures.apiResource(indicator, names);
   return { indicator, ...Object.fromEntries(resource.scopes.map((scope) => [scope.name, scope.id])) } as Record<string, string>;
 }
 
@@ -85,7 +77,7 @@ describe("global roles", () => {
       type: "MACHINE_TO_MACHINE",
     });
     ok(await gql(UPDATE, { input: { id, type: "USER" } }));
-    const user = await f.user();
+    const user = await gatehouse.fixtures.user();
     ok(await gql(USER_ROLES("assign"), { input: { userId: user.id, roleIds: [id] } }));
     const error = refused(await gql(UPDATE, { input: { id, type: "MACHINE_TO_MACHINE" } }), "CONFLICT", "input.type");
     expect(error.message).toContain("cannot change while it is assigned");
@@ -100,7 +92,7 @@ describe("global roles", () => {
 describe("assignments", () => {
   it("give users USER roles by id or name, take them away, and replace them", async () => {
     const [viewer, editor, auditor] = [await role({ name: "u-viewer" }), await role({ name: "u-editor" }), await role({ name: "u-auditor" })];
-    const userId = (await f.user()).id;
+    const userId = (await gatehouse.fixtures.user()).id;
     expect(names(ok(await gql(USER_ROLES("assign"), { input: { userId, roleIds: [viewer.id], roleNames: ["u-editor"] } })))).toEqual(["u-editor", "u-viewer"]);
     expect(names(ok(await gql(USER_ROLES("assign"), { input: { userId, roleIds: [viewer.id] } })))).toEqual(["u-editor", "u-viewer"]);
     expect(names(ok(await gql(USER_ROLES("unassign"), { input: { userId, roleNames: ["u-viewer"] } })))).toEqual(["u-editor"]);
@@ -111,8 +103,8 @@ describe("assignments", () => {
 
   it("refuse roles of the other type with ROLE_TYPE_MISMATCH, and change nothing", async () => {
     const [person, robot] = [await role({ name: "t-person" }), await role({ name: "t-robot", type: "MACHINE_TO_MACHINE" })];
-    const userId = (await f.user()).id;
-    const applicationId = (await f.application()).id;
+    const userId = (await gatehouse.fixtures.user()).id;
+    const applicationId = (await gatehouse.fixtures.application()).id;
     ok(await gql(USER_ROLES("assign"), { input: { userId, roleIds: [person.id] } }));
     ok(await gql(APPLICATION_ROLES("assign"), { input: { applicationId, roleIds: [robot.id] } }));
 
@@ -128,7 +120,7 @@ describe("assignments", () => {
   });
 
   it("answer NOT_FOUND for unknown roles and holders, naming the field", async () => {
-    const userId = (await f.user()).id;
+    const userId = (await gatehouse.fixtures.user()).id;
     refused(await gql(USER_ROLES("assign"), { input: { userId, roleNames: ["no-such-role"] } }), "NOT_FOUND", "input.roleNames");
     refused(await gql(USER_ROLES("assign"), { input: { userId, roleIds: ["no-such-id"] } }), "NOT_FOUND", "input.roleIds");
     refused(await gql(USER_ROLES("assign"), { input: { userId: "ghost", roleIds: [] } }), "NOT_FOUND", "input.userId");
@@ -137,32 +129,32 @@ describe("assignments", () => {
 
   it("need users:write for users and applications:write for applications", async () => {
     const { id } = await role({ name: "s-robot", type: "MACHINE_TO_MACHINE" });
-    const userId = (await f.user()).id;
-    const applicationId = (await f.application()).id;
-    const resourcesWriter = await admin(server, "resources:write");
+    const userId = (await gatehouse.fixtures.user()).id;
+    const applicationId = (await gatehouse.fixtures.application()).id;
+    const resourcesWriter = await admin(gatehouse.server, "resources:write");
     refused(await resourcesWriter(USER_ROLES("assign"), { input: { userId, roleIds: [] } }), "FORBIDDEN");
-    refused(await (await admin(server, "users:write"))(APPLICATION_ROLES("assign"), { input: { applicationId, roleIds: [id] } }), "FORBIDDEN");
+    refused(await (await admin(gatehouse.server, "users:write"))(APPLICATION_ROLES("assign"), { input: { applicationId, roleIds: [id] } }), "FORBIDDEN");
     // applications:write makes the change (reading the application back needs applications:read).
-    const applicationsWriter = await admin(server, "applications:write");
+    const applicationsWriter = await admin(gatehouse.server, "applications:write");
     const response = await applicationsWriter(APPLICATION_ROLES("assign"), { input: { applicationId, roleIds: [id] } });
     expect(refused(response, "FORBIDDEN").path).toEqual(["assignApplicationGlobalRoles", "roles"]);
     const held = ok(await gql(`query ($id: ID!) { application(id: $id) { roles { id } } }`, { id: applicationId }));
     expect(held.application.roles).toEqual([{ id }]);
-    refused(await (await admin(server, "users:read"))(`{ globalRoles { totalCount } }`), "FORBIDDEN");
-    refused(await (await admin(server, "resources:read"))(CREATE, { input: { name: "nope" } }), "FORBIDDEN");
+    refused(await (await admin(gatehouse.server, "users:read"))(`{ globalRoles { totalCount } }`), "FORBIDDEN");
+    refused(await (await admin(gatehouse.server, "resources:read"))(CREATE, { input: { name: "nope" } }), "FORBIDDEN");
   });
 });
 
 describe("global API tokens", () => {
   function exchange(subjectToken: string, resource: string) {
-    return requestToken(server, { grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, resource });
+    return requestToken(gatehouse.server, { grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, resource });
   }
 
   it("carry a user's global-role permissions, and lose one as soon as the role does", async () => {
     const p = await apiPermissions("https://analytics.example.test", ["analytics:read", "analytics:export"]);
     const { id } = await role({ name: "analyst", resourceScopeIds: [p["analytics:read"], p["analytics:export"]] });
-    const userId = (await f.user()).id;
-    const subjectToken = await identityToken(server, userId);
+    const userId = (await gatehouse.fixtures.user()).id;
+    const subjectToken = await identityToken(gatehouse.server, userId);
     expect((await exchange(subjectToken, p.indicator!)).body.scope).toBe("");
 
     ok(await gql(USER_ROLES("assign"), { input: { userId, roleNames: ["analyst"] } }));
@@ -176,9 +168,9 @@ describe("global API tokens", () => {
   it("carry an application's global-role permissions through client credentials", async () => {
     const p = await apiPermissions("https://ledger.example.test", ["ledger:post"]);
     await role({ name: "poster", type: "MACHINE_TO_MACHINE", resourceScopeIds: [p["ledger:post"]] });
-    const application = await f.application();
+    const application = await gatehouse.fixtures.application();
     const token = () =>
-      requestToken(server, { grant_type: "client_credentials", resource: p.indicator! }, { basic: [application.id, application.secret] });
+      requestToken(gatehouse.server, { grant_type: "client_credentials", resource: p.indicator! }, { basic: [application.id, application.secret] });
     expect((await token()).body.scope).toBe("");
     ok(await gql(APPLICATION_ROLES("set"), { input: { applicationId: application.id, roleNames: ["poster"] } }));
     expect((await token()).body.scope).toBe("ledger:post");

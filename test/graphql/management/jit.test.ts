@@ -1,15 +1,11 @@
 // Just-in-time provisioning settings of organizations — email domains and roles — through GraphQL
 // with management tokens. Provisioning itself, with a real identity provider, is tested in
 // test/oauth/jit-provisioning.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fixtures } from "../../support/fixtures.js";
-import { type Caller, admin, caller, ok, refused } from "../../support/graphql.js";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { admin, caller, ok, refused } from "../../support/graphql.js";
 import { organizationToken } from "../../support/oauth.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
-let f: ReturnType<typeof fixtures>;
 let organizationId: string;
 
 const JIT = `query ($id: ID!) { organization(id: $id) { jitEmailDomains jitRoles { name } } }`;
@@ -28,18 +24,16 @@ async function changeDomains(verb: string, emailDomains: string[]) {
   return data[`${verb}OrganizationJitEmailDomains`].jitEmailDomains as string[];
 }
 
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-  f = fixtures(server.db.prisma);
-  await f.organizationRole({ name: "member", permissions: ["read:organization"] });
-  await f.organizationRole({ name: "viewer", permissions: ["read:organization"] });
-  await f.organizationRole({ name: "robot", type: "MACHINE_TO_MACHINE", permissions: ["sync:data"] });
+  await gatehouse.fixtures.organizationRole({ name: "member", permissions: ["read:organization"] });
+  await gatehouse.fixtures.organizationRole({ name: "viewer", permissions: ["read:organization"] });
+  await gatehouse.fixtures.organizationRole({ name: "robot", type: "MACHINE_TO_MACHINE", permissions: ["sync:data"] });
 });
-afterAll(() => server.close());
 
 beforeEach(async () => {
-  organizationId = (await f.organization()).id;
+  organizationId = (await gatehouse.fixtures.organization()).id;
 });
 
 describe("JIT email domains", () => {
@@ -79,7 +73,7 @@ describe("JIT email domains", () => {
     expect(await changeDomains("set", ["initech.test", "@Acme.test"])).toEqual(["acme.test", "initech.test"]);
     expect(await changeDomains("set", [])).toEqual([]);
 
-    const events = await server.db.prisma.auditEvent.findMany({ where: { organizationId }, orderBy: { id: "asc" } });
+    const events = await gatehouse.server.db.prisma.auditEvent.findMany({ where: { organizationId }, orderBy: { id: "asc" } });
     expect(events.map((event) => [event.action, event.data])).toEqual([
       ["organization.jit_email_domains_added", { emailDomains: ["acme.test", "example.org", "globex.test"] }],
       ["organization.jit_email_domains_removed", { emailDomains: ["example.org", "never-added.test"] }],
@@ -89,16 +83,16 @@ describe("JIT email domains", () => {
   });
 
   it("belong to one organization: another organization may list the same domain", async () => {
-    const other = (await f.organization()).id;
+    const other = (await gatehouse.fixtures.organization()).id;
     await changeDomains("add", ["shared.test"]);
     ok(await gql(domainsMutation("add"), { input: { organizationId: other, emailDomains: ["shared.test"] } }));
-    expect(await server.db.prisma.organizationJitDomain.count({ where: { emailDomain: "SHARED.test" } })).toBe(2);
+    expect(await gatehouse.server.db.prisma.organizationJitDomain.count({ where: { emailDomain: "SHARED.test" } })).toBe(2);
   });
 });
 
 describe("JIT roles", () => {
   it("are added by name or id, idempotently, listed by name, removed, and replaced as a set", async () => {
-    const viewer = await server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "viewer" } });
+    const viewer = await gatehouse.server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "viewer" } });
     const added = ok(await gql(rolesMutation("add"), { input: { organizationId, roleNames: ["member"], roleIds: [viewer.id] } }));
     expect(added.addOrganizationJitRoles.jitRoles).toEqual([
       { name: "member", type: "USER" },
@@ -128,7 +122,7 @@ describe("JIT roles", () => {
   });
 
   it("pin the role's type while assigned, and are removed with a deleted role", async () => {
-    const role = await f.organizationRole({ name: `temp-${Date.now()}` });
+    const role = await gatehouse.fixtures.organizationRole({ name: `temp-${Date.now()}` });
     ok(await gql(rolesMutation("add"), { input: { organizationId, roleIds: [role.id] } }));
     refused(
       await gql(`mutation ($id: ID!) { updateOrganizationRole(input: { id: $id, type: MACHINE_TO_MACHINE }) { id } }`, { id: role.id }),
@@ -148,26 +142,26 @@ describe("JIT settings", () => {
 
   it("need organizations:write to change and organizations:read to read", async () => {
     await changeDomains("add", ["acme.test"]);
-    const reader = await admin(server, "organizations:read");
+    const reader = await admin(gatehouse.server, "organizations:read");
     refused(await reader(domainsMutation("set"), { input: { organizationId, emailDomains: [] } }), "FORBIDDEN");
     refused(await reader(rolesMutation("add"), { input: { organizationId, roleNames: ["member"] } }), "FORBIDDEN");
     expect(ok(await reader(JIT, { id: organizationId })).organization.jitEmailDomains).toEqual(["acme.test"]);
 
-    const templateReader = await admin(server, "template:read");
+    const templateReader = await admin(gatehouse.server, "template:read");
     refused(await templateReader(JIT, { id: organizationId }), "FORBIDDEN");
   });
 
   it("are listed for a page of organizations with the same number of SQL statements whatever its size", async () => {
-    const role = await server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "member" } });
+    const role = await gatehouse.server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "member" } });
     for (let i = 0; i < 12; i += 1) {
-      await server.db.prisma.organization.create({
+      await gatehouse.server.db.prisma.organization.create({
         data: { name: `Listed ${i}`, jitDomains: { create: [{ emailDomain: `a${i}.test` }, { emailDomain: `b${i}.test` }] }, jitRoles: { create: { roleId: role.id } } },
       });
     }
     const PAGE = `query ($first: Int!) { organizations(first: $first) { edges { node { jitEmailDomains jitRoles { name organizationScopes { name } } } } } }`;
     const statements = async (first: number) => {
       let count = 0;
-      const stop = server.db.onQuery(() => (count += 1));
+      const stop = gatehouse.server.db.onQuery(() => (count += 1));
       const data = ok(await gql(PAGE, { first }));
       stop();
       expect(data.organizations.edges).toHaveLength(first);
@@ -178,10 +172,10 @@ describe("JIT settings", () => {
   });
 
   it("are hidden from organization tokens, which still read the rest of the organization", async () => {
-    const member = await f.user();
-    const role = await server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "member" } });
-    await f.member(organizationId, member.id, [role.id]);
-    const own = caller(server, await organizationToken(server, member.id, organizationId));
+    const member = await gatehouse.fixtures.user();
+    const role = await gatehouse.server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "member" } });
+    await gatehouse.fixtures.member(organizationId, member.id, [role.id]);
+    const own = caller(gatehouse.server, await organizationToken(gatehouse.server, member.id, organizationId));
 
     const response = await own(`query ($id: ID!) { organization(id: $id) { id jitEmailDomains } }`, { id: organizationId });
     expect(response.data).toEqual({ organization: { id: organizationId, jitEmailDomains: null } });

@@ -2,19 +2,14 @@
 // (invite:users, remove:users) and `member` (invite:users), two organizations, users holding the
 // roles in them — from the template to the tokens each user then gets.
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Caller, admin, ok } from "../../support/graphql.js";
+import { describe, expect, it } from "vitest";
+import { admin, ok } from "../../support/graphql.js";
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, identityToken, requestToken } from "../../support/oauth.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-});
-afterAll(() => server.close());
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 
 /** Runs `mutation(input: $input) { id }` with the input type `inputType`; returns the id. */
 async function create(mutation: string, inputType: string, input: Record<string, unknown>): Promise<string> {
@@ -23,9 +18,9 @@ async function create(mutation: string, inputType: string, input: Record<string,
 }
 
 async function tokenFor(userId: string, organizationId: string) {
-  return requestToken(server, {
+  return requestToken(gatehouse.server, {
     grant_type: TOKEN_EXCHANGE,
-    subject_token: await identityToken(server, userId),
+    subject_token: await identityToken(gatehouse.server, userId),
     subject_token_type: ACCESS_TOKEN_TYPE,
     organization_id: organizationId,
   });

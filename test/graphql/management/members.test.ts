@@ -1,12 +1,8 @@
 // Members and M2M applications of organizations, and their roles, through GraphQL.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fixtures } from "../../support/fixtures.js";
-import { type Caller, admin, ok, refused } from "../../support/graphql.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { admin, ok, refused } from "../../support/graphql.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
-let f: ReturnType<typeof fixtures>;
 let organizationId: string;
 let users: { id: string }[];
 
@@ -31,22 +27,20 @@ async function members(variables: Record<string, unknown> = {}) {
 const rolesOf = async (userId: string) =>
   (await members()).edges.find((edge) => edge.node.user.id === userId)?.node.roles.map((role) => role.name);
 
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-  f = fixtures(server.db.prisma);
-  await f.organizationRole({ name: "admin", permissions: ["invite:users", "remove:users"] });
-  await f.organizationRole({ name: "member", permissions: ["invite:users"] });
-  await f.organizationRole({ name: "robot", type: "MACHINE_TO_MACHINE", permissions: ["sync:data"] });
+  await gatehouse.fixtures.organizationRole({ name: "admin", permissions: ["invite:users", "remove:users"] });
+  await gatehouse.fixtures.organizationRole({ name: "member", permissions: ["invite:users"] });
+  await gatehouse.fixtures.organizationRole({ name: "robot", type: "MACHINE_TO_MACHINE", permissions: ["sync:data"] });
 });
-afterAll(() => server.close());
 
 beforeEach(async () => {
-  organizationId = (await f.organization()).id;
+  organizationId = (await gatehouse.fixtures.organization()).id;
   users = await Promise.all([
-    f.user({ name: "Ada Lovelace", primaryEmail: `ada.${Date.now()}@example.test` }),
-    f.user({ name: "Grace Hopper" }),
-    f.user({ name: "Alan Turing" }),
+    gatehouse.fixtures.user({ name: "Ada Lovelace", primaryEmail: `ada.${Date.now()}@example.test` }),
+    gatehouse.fixtures.user({ name: "Grace Hopper" }),
+    gatehouse.fixtures.user({ name: "Alan Turing" }),
   ]);
 });
 
@@ -90,7 +84,7 @@ describe("members", () => {
 
     const replaced = ok(await gql(SET_ROLES, { input: { organizationId, userId: ada!.id, roleNames: ["member"] } }));
     expect(replaced.setOrganizationMemberRoles).toEqual({ roles: [{ name: "member" }], permissions: ["invite:users"] });
-    const roleId = (await server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "admin" } })).id;
+    const roleId = (await gatehouse.server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "admin" } })).id;
     ok(await gql(SET_ROLES, { input: { organizationId, userId: ada!.id, roleIds: [roleId] } }));
     expect(await rolesOf(ada!.id)).toEqual(["admin"]);
   });
@@ -123,7 +117,7 @@ describe("members", () => {
       [grace!.id, ["admin"]],
       [alan!.id, []],
     ]);
-    expect(await server.db.prisma.organizationUserRole.count({ where: { organizationId, userId: ada!.id } })).toBe(0);
+    expect(await gatehouse.server.db.prisma.organizationUserRole.count({ where: { organizationId, userId: ada!.id } })).toBe(0);
   });
 
   it("are removed one by one, with their roles", async () => {
@@ -131,16 +125,16 @@ describe("members", () => {
     await gql(ADD, { input: { organizationId, userIds: [ada!.id], roleNames: ["admin"] } });
     expect(ok(await gql(REMOVE, { input: { organizationId, userId: ada!.id } })).removeOrganizationMember).toBe(ada!.id);
     expect((await members()).totalCount).toBe(0);
-    expect(await server.db.prisma.organizationUserRole.count({ where: { organizationId } })).toBe(0);
+    expect(await gatehouse.server.db.prisma.organizationUserRole.count({ where: { organizationId } })).toBe(0);
     refused(await gql(REMOVE, { input: { organizationId, userId: ada!.id } }), "NOT_FOUND");
   });
 
   it("see template changes at once, in every organization", async () => {
     const [ada] = users;
-    const other = (await f.organization()).id;
+    const other = (await gatehouse.fixtures.organization()).id;
     for (const id of [organizationId, other]) await gql(ADD, { input: { organizationId: id, userIds: [ada!.id], roleNames: ["member"] } });
-    const scope = await server.db.prisma.organizationScope.create({ data: { name: `export:${Date.now()}` } });
-    const member = await server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "member" } });
+    const scope = await gatehouse.server.db.prisma.organizationScope.create({ data: { name: `export:${Date.now()}` } });
+    const member = await gatehouse.server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "member" } });
     ok(
       await gql(`mutation ($input: OrganizationRolePermissionsInput!) { addOrganizationRolePermissions(input: $input) { id } }`, {
         input: { roleId: member.id, organizationScopeIds: [scope.id] },
@@ -157,17 +151,17 @@ describe("members", () => {
 
   it("lose a deleted role everywhere", async () => {
     const [ada] = users;
-    const role = await f.organizationRole({ name: `temp-${Date.now()}`, permissions: ["temp:x"] });
+    const role = await gatehouse.fixtures.organizationRole({ name: `temp-${Date.now()}`, permissions: ["temp:x"] });
     await gql(ADD, { input: { organizationId, userIds: [ada!.id], roleIds: [role.id] } });
     ok(await gql(`mutation ($id: ID!) { deleteOrganizationRole(input: { id: $id }) }`, { id: role.id }));
     expect(await rolesOf(ada!.id)).toEqual([]);
   });
 
   it("need organizations:write to change and organizations:read to read", async () => {
-    const reader = await admin(server, "organizations:read");
+    const reader = await admin(gatehouse.server, "organizations:read");
     refused(await reader(ADD, { input: { organizationId, userIds: [users[0]!.id] } }), "FORBIDDEN");
     expect(ok(await reader(MEMBERS, { id: organizationId })).organization.members.totalCount).toBe(0);
-    const other = await admin(server, "users:read");
+    const other = await admin(gatehouse.server, "users:read");
     const response = await other(MEMBERS, { id: organizationId });
     expect(response.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
@@ -178,7 +172,7 @@ describe("applications in organizations", () => {
   const ADD_APPS = `mutation ($input: AddOrganizationApplicationsInput!) { addOrganizationApplications(input: $input) { application { id } roles { name } } }`;
 
   it("join with M2M roles, refuse USER roles, and leave", async () => {
-    const app = await f.application();
+    const app = await gatehouse.fixtures.application();
     const added = ok(await gql(ADD_APPS, { input: { organizationId, applicationIds: [app.id], roleNames: ["robot"] } }));
     expect(added.addOrganizationApplications).toEqual([{ application: { id: app.id }, roles: [{ name: "robot" }] }]);
     refused(

@@ -1,16 +1,11 @@
 // Organizations through GraphQL: create, update, delete, list.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Caller, admin, ok, refused } from "../../support/graphql.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { describe, expect, it } from "vitest";
+import { admin, ok, refused } from "../../support/graphql.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-});
-afterAll(() => server.close());
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 
 const FIELDS = `id name description isMfaRequired customData branding { logoUrl darkLogoUrl favicon darkFavicon }`;
 const CREATE = `mutation ($input: CreateOrganizationInput!) { createOrganization(input: $input) { ${FIELDS} } }`;
@@ -42,17 +37,17 @@ describe("organizations", () => {
   it("are updated field by field: branding URLs one by one, custom data as a whole, null clears", async () => {
     const { id } = await create({ name: "Globex", description: "Old", customData: { a: 1 }, branding: { logoUrl: "https://g.test/a.svg" } });
     const updated = ok(
-      await gql(UPDATE, { input: { id, description: null, customData: { b: 2 }, branding: { favicon: "https://g.test/f.ico" } } }),
+      await gql(UPDATE, { input: { id, description: null, customData: { b: 2 }, branding: { favicon: "https://g.test/gatehouse.fixtures.ico" } } }),
     ).updateOrganization;
     expect(updated).toMatchObject({
       name: "Globex",
       description: null,
       customData: { b: 2 },
-      branding: { logoUrl: "https://g.test/a.svg", favicon: "https://g.test/f.ico" },
+      branding: { logoUrl: "https://g.test/a.svg", favicon: "https://g.test/gatehouse.fixtures.ico" },
     });
     const cleared = ok(await gql(UPDATE, { input: { id, branding: { logoUrl: null } } })).updateOrganization;
     expect(cleared.branding.logoUrl).toBeNull();
-    expect(cleared.branding.favicon).toBe("https://g.test/f.ico");
+    expect(cleared.branding.favicon).toBe("https://g.test/gatehouse.fixtures.ico");
   });
 
   it("refuse bad input with the field at fault, and change nothing", async () => {
@@ -87,29 +82,29 @@ describe("organizations", () => {
 
   it("are deleted with their memberships and role assignments", async () => {
     const { id } = await create({ name: "Doomed" });
-    const user = await server.db.prisma.user.create({ data: {} });
-    const role = await server.db.prisma.organizationRole.create({ data: { name: "doomed-role" } });
-    await server.db.prisma.organizationMembership.create({
+    const user = await gatehouse.server.db.prisma.user.create({ data: {} });
+    const role = await gatehouse.server.db.prisma.organizationRole.create({ data: { name: "doomed-role" } });
+    await gatehouse.server.db.prisma.organizationMembership.create({
       data: { organizationId: id, userId: user.id, roles: { create: { roleId: role.id } } },
     });
     expect(ok(await gql(`mutation ($id: ID!) { deleteOrganization(input: { id: $id }) }`, { id })).deleteOrganization).toBe(id);
-    expect(await server.db.prisma.organizationMembership.count({ where: { organizationId: id } })).toBe(0);
-    expect(await server.db.prisma.organizationUserRole.count({ where: { organizationId: id } })).toBe(0);
+    expect(await gatehouse.server.db.prisma.organizationMembership.count({ where: { organizationId: id } })).toBe(0);
+    expect(await gatehouse.server.db.prisma.organizationUserRole.count({ where: { organizationId: id } })).toBe(0);
     refused(await gql(`mutation ($id: ID!) { deleteOrganization(input: { id: $id }) }`, { id }), "NOT_FOUND");
   });
 
   it("need organizations:write to change and organizations:read to list", async () => {
-    const reader = await admin(server, "organizations:read");
+    const reader = await admin(gatehouse.server, "organizations:read");
     refused(await reader(CREATE, { input: { name: "Nope" } }), "FORBIDDEN");
     expect(ok(await reader(`{ organizations(first: 1) { totalCount } }`)).organizations.totalCount).toBeGreaterThan(0);
-    const other = await admin(server, "template:write");
+    const other = await admin(gatehouse.server, "template:write");
     refused(await other(`{ organizations(first: 1) { totalCount } }`), "FORBIDDEN");
   });
 
   it("record every change in the audit trail", async () => {
     const { id } = await create({ name: "Audited" });
     await gql(UPDATE, { input: { id, name: "Audited 2" } });
-    const events = await server.db.prisma.auditEvent.findMany({ where: { organizationId: id }, orderBy: { id: "asc" } });
+    const events = await gatehouse.server.db.prisma.auditEvent.findMany({ where: { organizationId: id }, orderBy: { id: "asc" } });
     expect(events.map((event) => event.action)).toEqual(["organization.created", "organization.updated"]);
     expect(events[0]!.actor).toMatch(/^application:/);
   });

@@ -1,16 +1,11 @@
 // API resources and their permissions through GraphQL, including the built-in management API.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Caller, admin, ok, refused } from "../../support/graphql.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { describe, expect, it } from "vitest";
+import { admin, ok, refused } from "../../support/graphql.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-});
-afterAll(() => server.close());
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 
 const CREATE = `mutation ($input: CreateApiResourceInput!) { createApiResource(input: $input) { id name indicator accessTokenTtl isBuiltIn } }`;
 const UPDATE = `mutation ($input: UpdateApiResourceInput!) { updateApiResource(input: $input) { id name indicator accessTokenTtl } }`;
@@ -28,7 +23,7 @@ async function scope(resourceId: string, name: string): Promise<string> {
 }
 
 async function builtIn(): Promise<{ id: string; name: string; scopes: { edges: { node: { id: string } }[] } }> {
-  const indicator = server.services.config.tokens.managementResource;
+  const indicator = gatehouse.server.services.config.tokens.managementResource;
   const data = ok(await gql(`query ($s: String) { apiResources(search: $s) { edges { node { id name isBuiltIn scopes { edges { node { id } } } } } } }`, { s: indicator }));
   const [node] = data.apiResources.edges.map((edge: { node: unknown }) => edge.node);
   expect(node.isBuiltIn).toBe(true);
@@ -151,10 +146,10 @@ describe("API permissions", () => {
 
 describe("scopes", () => {
   it("resources:read reads but does not write; other management scopes do neither", async () => {
-    const reader = await admin(server, "resources:read");
+    const reader = await admin(gatehouse.server, "resources:read");
     ok(await reader(`{ apiResources { totalCount } }`));
     refused(await reader(CREATE, { input: { name: "x", indicator: "https://nope.example.test" } }), "FORBIDDEN");
-    const stranger = await admin(server, "users:write");
+    const stranger = await admin(gatehouse.server, "users:write");
     refused(await stranger(`{ apiResources { totalCount } }`), "FORBIDDEN");
     refused(await stranger(DELETE_SCOPE, { id: "x" }), "FORBIDDEN");
   });

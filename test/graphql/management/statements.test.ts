@@ -1,26 +1,23 @@
 // N+1 free: the SQL statements of one member-list operation do not grow with the page size.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, type Caller, ok } from "../../support/graphql.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ok } from "../../support/graphql.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 import { MEMBER_PAGE, organizationWithMembers } from "../../support/world.js";
 
-let server: TestServer;
-let gql: Caller;
 let organizationId: string;
 
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-  organizationId = (await organizationWithMembers(server.db.prisma, 100)).organization.id;
+  organizationId = (await organizationWithMembers(gatehouse.server.db.prisma, 100)).organization.id;
 });
-afterAll(() => server.close());
 
 let lastStatements: string[] = [];
 
 async function statementsFor(first: number): Promise<{ count: number; members: number }> {
   await gql(MEMBER_PAGE, { id: organizationId, first }); // warm caches that are not part of the question
   const statements: string[] = [];
-  const stop = server.db.onQuery((event) => statements.push(event.query));
+  const stop = gatehouse.server.db.onQuery((event) => statements.push(event.query));
   const data = ok(await gql(MEMBER_PAGE, { id: organizationId, first }));
   stop();
   lastStatements = statements;

@@ -1,16 +1,11 @@
 // The organization template through GraphQL: organization permissions and roles.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Caller, admin, ok, refused } from "../../support/graphql.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { describe, expect, it } from "vitest";
+import { admin, ok, refused } from "../../support/graphql.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-});
-afterAll(() => server.close());
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 
 const CREATE_SCOPE = `mutation ($input: CreateOrganizationScopeInput!) { createOrganizationScope(input: $input) { id name description } }`;
 const CREATE_ROLE = `mutation ($input: CreateOrganizationRoleInput!) {
@@ -62,7 +57,7 @@ describe("organization permissions", () => {
     );
     expect(next.organizationScopes.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(["zeta:x"]);
     expect(next.organizationScopes.pageInfo.hasNextPage).toBe(false);
-    await server.db.prisma.organizationScope.createMany({ data: Array.from({ length: 105 }, (_, i) => ({ name: `bulk:${i}` })) });
+    await gatehouse.server.db.prisma.organizationScope.createMany({ data: Array.from({ length: 105 }, (_, i) => ({ name: `bulk:${i}` })) });
     const capped = ok(await gql(`{ organizationScopes(first: 500, search: "bulk:") { totalCount edges { node { id } } } }`));
     expect(capped.organizationScopes.totalCount).toBe(105);
     expect(capped.organizationScopes.edges).toHaveLength(100);
@@ -107,9 +102,9 @@ describe("organization roles", () => {
     expect(ok(await gql(update, { input: { id, type: "MACHINE_TO_MACHINE" } })).updateOrganizationRole.type).toBe("MACHINE_TO_MACHINE");
     ok(await gql(update, { input: { id, type: "USER" } }));
 
-    const organization = await server.db.prisma.organization.create({ data: { name: "Typed" } });
-    const user = await server.db.prisma.user.create({ data: {} });
-    await server.db.prisma.organizationMembership.create({
+    const organization = await gatehouse.server.db.prisma.organization.create({ data: { name: "Typed" } });
+    const user = await gatehouse.server.db.prisma.user.create({ data: {} });
+    await gatehouse.server.db.prisma.organizationMembership.create({
       data: { organizationId: organization.id, userId: user.id, roles: { create: { roleId: id } } },
     });
     const error = refused(await gql(update, { input: { id, type: "MACHINE_TO_MACHINE" } }), "CONFLICT", "input.type");
@@ -119,10 +114,10 @@ describe("organization roles", () => {
 
 describe("template writes", () => {
   it("need template:write", async () => {
-    const reader = await admin(server, "template:read");
+    const reader = await admin(gatehouse.server, "template:read");
     refused(await reader(CREATE_SCOPE, { input: { name: "nope:x" } }), "FORBIDDEN");
     expect(ok(await reader(`{ organizationScopes { totalCount } }`)).organizationScopes.totalCount).toBeGreaterThan(0);
-    const stranger = await admin(server, "users:read");
+    const stranger = await admin(gatehouse.server, "users:read");
     refused(await stranger(`{ organizationScopes { totalCount } }`), "FORBIDDEN");
   });
 });

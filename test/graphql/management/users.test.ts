@@ -1,20 +1,12 @@
 // Users through GraphQL: profiles, identities, cascades, and who may see a user's organizations.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtures } from "../../support/fixtures.js";
-import { type Caller, admin, caller, ok, refused } from "../../support/graphql.js";
+import { describe, expect, it } from "vitest";
+import { admin, caller, ok, refused } from "../../support/graphql.js";
 import { identityToken, organizationToken } from "../../support/oauth.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
+import { useGatehouse } from "../../support/gatehouse.js";
 
-let server: TestServer;
-let gql: Caller;
-let f: ReturnType<typeof fixtures>;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  gql = await admin(server);
-  f = fixtures(server.db.prisma);
-});
-afterAll(() => server.close());
+const gatehouse = useGatehouse();
+const gql = gatehouse.admin;
 
 const CREATE = `mutation ($input: CreateUserInput!) {
   createUser(input: $input) { id primaryEmail name username avatarUrl mfaEnrolled customData }
@@ -124,17 +116,17 @@ describe("identities", () => {
 describe("deleting a user", () => {
   it("removes their memberships, organization roles, global roles and identities", async () => {
     const userId = await createUser();
-    const organization = await f.organization();
-    const role = await f.organizationRole({ permissions: ["read:organization"] });
-    await f.member(organization.id, userId, [role.id]);
-    const globalRole = await f.globalRole({ scopeIds: [] });
-    await server.db.prisma.userRole.create({ data: { userId, roleId: globalRole.id } });
+    const organization = await gatehouse.fixtures.organization();
+    const role = await gatehouse.fixtures.organizationRole({ permissions: ["read:organization"] });
+    await gatehouse.fixtures.member(organization.id, userId, [role.id]);
+    const globalRole = await gatehouse.fixtures.globalRole({ scopeIds: [] });
+    await gatehouse.server.db.prisma.userRole.create({ data: { userId, roleId: globalRole.id } });
     ok(await gql(LINK, { input: { userId, issuer: "https://idp.example.test", subject: "gone" } }));
 
     ok(await gql(`mutation ($id: ID!) { deleteUser(input: { id: $id }) }`, { id: userId }));
     const members = ok(await gql(`query ($id: ID!) { organization(id: $id) { members { totalCount } } }`, { id: organization.id }));
     expect(members.organization.members.totalCount).toBe(0);
-    const { prisma } = server.db;
+    const { prisma } = gatehouse.server.db;
     expect(await prisma.organizationUserRole.count({ where: { userId } })).toBe(0);
     expect(await prisma.userRole.count({ where: { userId } })).toBe(0);
     expect(await prisma.userIdentity.count({ where: { userId } })).toBe(0);
@@ -150,12 +142,12 @@ describe("a user's organizations", () => {
   const asUser = (id: string) => ({ r: [{ __typename: "User", id }] });
 
   async function memberOfTwo() {
-    const userId = (await f.user()).id;
-    const [acme, globex] = [await f.organization({ name: "Acme" }), await f.organization({ name: "Globex" })];
-    const reader = await f.organizationRole({ name: `reader-${userId}`, permissions: ["read:members"] });
-    const writer = await f.organizationRole({ name: `writer-${userId}`, permissions: ["invite:members"] });
-    await f.member(acme.id, userId, [writer.id, reader.id]);
-    await f.member(globex.id, userId);
+    const userId = (await gatehouse.fixtures.user()).id;
+    const [acme, globex] = [await gatehouse.fixtures.organization({ name: "Acme" }), await gatehouse.fixtures.organization({ name: "Globex" })];
+    const reader = await gatehouse.fixtures.organizationRole({ name: `reader-${userId}`, permissions: ["read:members"] });
+    const writer = await gatehouse.fixtures.organizationRole({ name: `writer-${userId}`, permissions: ["invite:members"] });
+    await gatehouse.fixtures.member(acme.id, userId, [writer.id, reader.id]);
+    await gatehouse.fixtures.member(globex.id, userId);
     return { userId, acme, globex, reader, writer };
   }
 
@@ -169,7 +161,7 @@ describe("a user's organizations", () => {
       ],
     };
     for (const scope of ["all", "users:read", "organizations:read"]) {
-      const data = ok(await (await admin(server, scope))(ORGANIZATIONS, asUser(userId)));
+      const data = ok(await (await admin(gatehouse.server, scope))(ORGANIZATIONS, asUser(userId)));
       expect(data._entities).toEqual([{ id: userId, organizations: expected }]);
     }
     const viaRoot = `query ($id: ID!) { user(id: $id) { organizations { totalCount } } }`;
@@ -178,8 +170,8 @@ describe("a user's organizations", () => {
 
   it("are visible to the user themself, whatever their token", async () => {
     const { userId, acme } = await memberOfTwo();
-    for (const token of [await identityToken(server, userId), await organizationToken(server, userId, acme.id)]) {
-      const data = ok(await caller(server, token)(ORGANIZATIONS, asUser(userId)));
+    for (const token of [await identityToken(gatehouse.server, userId), await organizationToken(gatehouse.server, userId, acme.id)]) {
+      const data = ok(await caller(gatehouse.server, token)(ORGANIZATIONS, asUser(userId)));
       const names = data._entities[0].organizations.edges.map((edge: { node: { organization: { name: string } } }) => edge.node.organization.name);
       expect(names).toEqual(["Acme", "Globex"]);
     }
@@ -187,27 +179,27 @@ describe("a user's organizations", () => {
 
   it("are hidden from an organization's member reader, who sees the user but not their other organizations", async () => {
     const { userId, acme, reader } = await memberOfTwo();
-    const colleague = (await f.user()).id;
-    await f.member(acme.id, colleague, [reader.id]);
-    const token = await organizationToken(server, colleague, acme.id);
-    const response = await caller(server, token)(ORGANIZATIONS, asUser(userId));
+    const colleague = (await gatehouse.fixtures.user()).id;
+    await gatehouse.fixtures.member(acme.id, colleague, [reader.id]);
+    const token = await organizationToken(gatehouse.server, colleague, acme.id);
+    const response = await caller(gatehouse.server, token)(ORGANIZATIONS, asUser(userId));
     expect(response.data?._entities).toEqual([{ id: userId, organizations: null }]);
     expect(response.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([
       ["FORBIDDEN", ["_entities", 0, "organizations"]],
     ]);
-    refused(await (await admin(server, "applications:read"))(ORGANIZATIONS, asUser(userId)), "FORBIDDEN");
+    refused(await (await admin(gatehouse.server, "applications:read"))(ORGANIZATIONS, asUser(userId)), "FORBIDDEN");
   });
 });
 
 describe("a page of users", () => {
   it("costs the same SQL statements whatever its size, with roles and organizations inline", async () => {
-    const organization = await f.organization();
-    const organizationRole = await f.organizationRole({ name: "cost-member" });
-    const globalRole = await f.globalRole({ scopeIds: [] });
+    const organization = await gatehouse.fixtures.organization();
+    const organizationRole = await gatehouse.fixtures.organizationRole({ name: "cost-member" });
+    const globalRole = await gatehouse.fixtures.globalRole({ scopeIds: [] });
     for (let i = 0; i < 10; i += 1) {
-      const user = await f.user({ name: `cost-${i}` });
-      await f.member(organization.id, user.id, [organizationRole.id]);
-      await server.db.prisma.userRole.create({ data: { userId: user.id, roleId: globalRole.id } });
+      const user = await gatehouse.fixtures.user({ name: `cost-${i}` });
+      await gatehouse.fixtures.member(organization.id, user.id, [organizationRole.id]);
+      await gatehouse.server.db.prisma.userRole.create({ data: { userId: user.id, roleId: globalRole.id } });
     }
     const page = `query ($first: Int) {
       users(search: "cost-", first: $first) {
@@ -217,7 +209,7 @@ describe("a page of users", () => {
     }`;
     const statements = async (first: number) => {
       let count = 0;
-      const stop = server.db.onQuery(() => (count += 1));
+      const stop = gatehouse.server.db.onQuery(() => (count += 1));
       const data = ok(await gql(page, { first }));
       stop();
       expect(data.users.edges).toHaveLength(first);
@@ -230,10 +222,10 @@ describe("a page of users", () => {
 
 describe("scopes", () => {
   it("users:read reads but does not write; other scopes do neither", async () => {
-    const reader = await admin(server, "users:read");
+    const reader = await admin(gatehouse.server, "users:read");
     ok(await reader(`{ users { totalCount } }`));
     refused(await reader(CREATE, { input: {} }), "FORBIDDEN");
-    const stranger = await admin(server, "applications:read");
+    const stranger = await admin(gatehouse.server, "applications:read");
     refused(await stranger(`{ users { totalCount } }`), "FORBIDDEN");
     refused(await stranger(`mutation { deleteUser(input: { id: "x" }) }`), "FORBIDDEN");
   });
