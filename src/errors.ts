@@ -12,6 +12,8 @@ export const errorCodes = {
   UNAUTHENTICATED: "The request's token is missing where one is required, or is invalid.",
   FORBIDDEN: "The token is valid but does not grant this operation.",
   QUERY_LIMIT_EXCEEDED: "The GraphQL operation is over a limit (`details.limit` names it); nothing ran.",
+  PAYLOAD_TOO_LARGE: "The request's body is over the size limit (`details.limitBytes`). HTTP 413.",
+  UNSUPPORTED_MEDIA_TYPE: "The uploaded content is not of an accepted type (`details.accepted`); the type is read from the bytes. HTTP 415.",
   INTERNAL_SERVER_ERROR: "An unexpected failure; details are in the server log, never in the response.",
   GRAPHQL_PARSE_FAILED: "The operation is not valid GraphQL syntax.",
   GRAPHQL_VALIDATION_FAILED: "The operation does not fit the schema (unknown field, wrong argument, …).",

@@ -3,7 +3,7 @@
 //   organization — a Gatehouse organization token (its organization id and permissions);
 //   identity     — a signed-in user: a trusted issuer's token, or a Gatehouse identity token.
 import type { PrismaClient } from "../db/index.js";
-import { type Subject, grantedOrganizationScopes } from "../domain/tokens/grants.js";
+import { type Subject, grantedOrganizationScopes, subjectKey } from "../domain/tokens/grants.js";
 import { IDENTITY_AUDIENCE, userForIdentity } from "../domain/users.js";
 import type { AuthServices } from "./services.js";
 import { TokenVerificationError, type VerifiedToken } from "./verify.js";
@@ -75,4 +75,10 @@ export function principalUserId(principal: Principal | null): string | undefined
   if (!principal) return undefined;
   if (principal.kind === "identity") return principal.userId;
   return principal.subject.type === "user" ? principal.subject.id : undefined;
+}
+
+/** Who acts, as the audit trail names them (`user:<id>`, `application:<id>`, or `anonymous`). */
+export function actorOf(principal: Principal | null): string {
+  if (!principal) return "anonymous";
+  return subjectKey(principal.kind === "identity" ? { type: "user", id: principal.userId } : principal.subject);
 }

@@ -47,6 +47,8 @@ export interface Config {
   graphql: { rejectUnauthorizedOperations: boolean; limits: OperationLimits };
   /** Bearer token that opens /metrics; undefined: no metrics endpoint. */
   metricsToken: string | undefined;
+  /** Uploaded organization logos and favicons. */
+  branding: { maxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       limits: { maxDepth: v.maxDepth, maxAliases: v.maxAliases, maxTokens: v.maxTokens, maxCost: v.maxCost },
     },
     metricsToken: v.metricsToken,
+    branding: { maxBytes: v.brandingMaxBytes },
   };
 }
 

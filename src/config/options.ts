@@ -252,6 +252,14 @@ export const optionSpecs = {
       "Serve Prometheus metrics at /metrics to callers sending `Authorization: Bearer <token>`. Unset: no /metrics.",
     schema: z.string().min(16, "must be at least 16 characters"),
   }),
+  brandingMaxBytes: option({
+    env: "GATEHOUSE_BRANDING_MAX_BYTES",
+    flag: "branding-max-bytes",
+    valueName: "<bytes>",
+    description: "Largest organization logo or favicon that may be uploaded (PUT /branding/organizations/:id/:slot).",
+    defaultValue: "524288",
+    schema: positiveInt(10 * 1024 * 1024),
+  }),
   maxDepth: option({
     env: "GATEHOUSE_MAX_DEPTH",
     flag: "max-depth",

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { GatehouseError } from "../errors.js";
 import type { Organization } from "../generated/prisma/client.js";
+import { deleteUnusedBrandingImages } from "./branding.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { description, httpUrl, jsonObject, parseInput, text } from "./input.js";
 import { definedOnly } from "./template.js";
@@ -88,6 +89,7 @@ export async function deleteOrganization(context: DomainContext, id: string): Pr
     async (tx) => {
       const organization = await requireOrganization(tx, id);
       await tx.organization.delete({ where: { id } });
+      await deleteUnusedBrandingImages(tx);
       return organization;
     },
     (organization) => ({

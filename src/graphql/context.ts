@@ -1,9 +1,8 @@
 // What every resolver receives.
-import type { Principal } from "../auth/principal.js";
+import { type Principal, actorOf } from "../auth/principal.js";
 import type { ChangeFeed } from "../changes.js";
 import type { Database, PrismaClient } from "../db/index.js";
 import type { OrganizationCaller } from "../domain/organization-plane.js";
-import { subjectKey } from "../domain/tokens/grants.js";
 import type { InvitationTokens } from "../domain/tokens/invitation.js";
 import type { Loaders } from "./loaders.js";
 
@@ -21,10 +20,7 @@ export interface GraphQLContext {
 }
 
 /** Who acts, for the audit trail: the token's subject (`user:<id>`, `application:<id>`). */
-export function actorOf(principal: Principal | null): string {
-  if (!principal) return "anonymous";
-  return subjectKey(principal.kind === "identity" ? { type: "user", id: principal.userId } : principal.subject);
-}
+export { actorOf };
 
 /** The domain context of a resolver. */
 export function domain(context: GraphQLContext) {

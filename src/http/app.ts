@@ -8,6 +8,7 @@ import { type Migration, migrationStatus } from "../db/migrate.js";
 import { GRAPHQL_PATH, type GatehouseYoga } from "../graphql/yoga.js";
 import type { Logger } from "../logger.js";
 import { JWKS_PATH, TOKEN_PATH, authorizationServerMetadata, jwksResponse } from "./oauth/metadata.js";
+import { brandingRoutes } from "./branding.js";
 import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
 
@@ -84,6 +85,8 @@ export function createApp({ services, metrics, migrations, yoga, logger }: AppDe
   app.on(["GET", "PUT", "PATCH", "DELETE"], TOKEN_PATH, (c) =>
     c.json({ error: "invalid_request", error_description: "use POST" }, 405, { allow: "POST" }),
   );
+
+  brandingRoutes(app, services);
 
   app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {
