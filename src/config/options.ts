@@ -289,7 +289,7 @@ export const optionSpecs = {
     flag: "max-cost",
     valueName: "<n>",
     description:
-      "Highest cost of a GraphQL operation: one per field, times the `first`/`last` literal of list fields (about how many values the response can hold).",
+      "Highest cost of a GraphQL operation, computed with its variables before it runs: one per field, plus what a field selects times how many values it returns (a connection's clamped page size); about how many values the response can hold.",
     defaultValue: "20000",
     schema: positiveInt(10_000_000),
   }),

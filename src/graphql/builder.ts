@@ -27,6 +27,9 @@ export interface BuilderTypes {
   };
 }
 
+/** A connection's page when the client names no size, and the most rows one page returns. */
+export const PAGE_SIZE = { default: 20, max: 100 } as const;
+
 export function createBuilder() {
   return new SchemaBuilder<BuilderTypes>({
     // Order matters: scope-auth wraps every other plugin's resolvers; federation prints the
@@ -46,8 +49,8 @@ export function createBuilder() {
       dmmf: getDatamodel(),
       // Every list is a connection with an explicit order; a relation without one is a mistake.
       filterConnectionTotalCount: true,
-      defaultConnectionSize: 20,
-      maxConnectionSize: 100,
+      defaultConnectionSize: PAGE_SIZE.default,
+      maxConnectionSize: PAGE_SIZE.max,
       onUnusedQuery: process.env.NODE_ENV === "production" ? null : "warn",
     },
     relay: {

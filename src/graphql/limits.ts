@@ -1,6 +1,7 @@
-// Operation limits (graphql-armor): depth, aliases, tokens, directives and cost, checked while the
+// Operation limits (graphql-armor): depth, aliases, tokens and directives, checked while the
 // document is parsed and validated, so an operation over a limit never runs. Each refusal is a
-// QUERY_LIMIT_EXCEEDED error whose `extensions.details.limit` names the limit.
+// QUERY_LIMIT_EXCEEDED error whose `extensions.details.limit` names the limit. Cost needs the
+// request's variables, so it is checked just before execution (cost.ts).
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { GraphQLError, ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -11,7 +12,7 @@ import { toGraphQLError } from "./errors.js";
 /** Fixed: no legitimate operation carries more directives than this. */
 const MAX_DIRECTIVES = 50;
 
-type Limit = "depth" | "aliases" | "tokens" | "directives" | "cost";
+type Limit = "depth" | "aliases" | "tokens" | "directives";
 
 /** Replaces graphql-armor's error (no code, "Syntax Error:" prefix) by a coded one. */
 function refuse(limit: Limit) {
@@ -31,8 +32,7 @@ function check(limit: Limit) {
 
 /**
  * The limits as one Yoga plugin. Fragments count as what they select (a router's `_entities`
- * query is all inline fragments). Cost counts one per field, times the `first`/`last` literal of a
- * list field: roughly how many values the response can hold.
+ * query is all inline fragments).
  */
 export function useOperationLimits(limits: OperationLimits, options: { hideSuggestions: boolean }): Plugin {
   return EnvelopArmorPlugin({
@@ -40,14 +40,7 @@ export function useOperationLimits(limits: OperationLimits, options: { hideSugge
     maxAliases: { n: limits.maxAliases, ...check("aliases") },
     maxTokens: { n: limits.maxTokens, ...check("tokens") },
     maxDirectives: { n: MAX_DIRECTIVES, ...check("directives") },
-    costLimit: {
-      maxCost: limits.maxCost,
-      objectCost: 1,
-      scalarCost: 1,
-      depthCostFactor: 1,
-      flattenFragments: true,
-      ...check("cost"),
-    },
+    costLimit: { enabled: false },
     // "Did you mean …?" would reveal field names that introspection no longer shows.
     blockFieldSuggestion: { enabled: options.hideSuggestions, mask: "" },
   });

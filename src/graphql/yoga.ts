@@ -16,6 +16,7 @@ import type { GraphQLContext } from "./context.js";
 import { useErrorCodes } from "./error-codes.js";
 import { maskError } from "./errors.js";
 import { createLoaders } from "./loaders.js";
+import { useOperationCost } from "./cost.js";
 import { useOperationLimits } from "./limits.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -62,6 +63,7 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
     plugins: [
       useErrorCodes(),
       useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
+      useOperationCost(config.graphql.limits.maxCost),
       // Routers compose from `_service { sdl }`, which is not introspection and keeps working.
       ...(production ? [useDisableIntrospection()] : []),
       ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : []),
