@@ -1,9 +1,9 @@
 // Server lifecycle: open the database, migrate, build the schema, serve HTTP, stop gracefully.
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { ChangeFeed } from "./changes.js";
-import type { Config } from "./config/index.js";
+import type { Config, ServerConfig } from "./config/index.js";
 import { type Database, type OpenDatabaseOptions, openDatabase } from "./db/index.js";
 import { readMigrations } from "./db/migrate.js";
 import { prepareDatabase } from "./db/prepare.js";
@@ -50,7 +50,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const yoga = createGraphQL({ schema, services, changes: feed, logger });
     const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
     const app = createApp({ services, metrics, migrations, yoga, logger });
-    const server = createServer(getRequestListener(app.fetch));
+    const server = createHttpServer(config.server, getRequestListener(app.fetch));
     await listen(server, config.server.port, config.server.host);
     const { port } = server.address() as AddressInfo;
     url = localUrl(config.server.host, port);
@@ -64,6 +64,26 @@ export async function startServer(config: Config, logger: Logger, options: Start
     await db.close();
     throw error;
   }
+}
+
+/**
+ * Node's server with every timeout that frees a connection from a slow or silent client. Node checks
+ * the headers and request timeouts only every `connectionsCheckingInterval` (30 s by default), so
+ * a slow-header client would be held that long: the check runs every second instead.
+ */
+function createHttpServer(options: ServerConfig, listener: RequestListener): Server {
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    listener,
+  );
+  // With no 'timeout' listener, Node destroys a socket idle for this long.
+  server.setTimeout(options.idleTimeoutMs);
+  return server;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

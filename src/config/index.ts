@@ -30,9 +30,21 @@ export interface OperationLimits {
   maxCost: number;
 }
 
+/** The HTTP server and what it accepts from a client before the application sees a request. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  shutdownTimeoutMs: number;
+  maxBodyBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
 export interface Config {
   mode: "development" | "production";
-  server: { host: string; port: number; shutdownTimeoutMs: number };
+  server: ServerConfig;
   database: DatabaseConfig;
   /** Folder for the embedded database and, in development, the generated secret. */
   dataDir: string;
@@ -88,12 +100,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     if (!v.issuer) problems.push(`${optionSpecs.issuer.env} is required in production`);
     if (!v.secret) problems.push(`${optionSpecs.secret.env} is required in production`);
   }
+  if (v.headersTimeoutMs > v.requestTimeoutMs) {
+    problems.push(`${optionSpecs.headersTimeoutMs.env} must not exceed ${optionSpecs.requestTimeoutMs.env}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = normalizeDataDir(v.dataDir);
   return {
     mode,
-    server: { host: v.host, port: v.port, shutdownTimeoutMs: v.shutdownTimeoutMs },
+    server: {
+      host: v.host,
+      port: v.port,
+      shutdownTimeoutMs: v.shutdownTimeoutMs,
+      maxBodyBytes: v.maxBodyBytes,
+      headersTimeoutMs: v.headersTimeoutMs,
+      requestTimeoutMs: v.requestTimeoutMs,
+      keepAliveTimeoutMs: v.keepAliveTimeoutMs,
+      idleTimeoutMs: v.idleTimeoutMs,
+    },
     database: v.databaseUrl
       ? { kind: "postgres", url: v.databaseUrl, poolSize: v.databasePoolSize }
       : { kind: "embedded", dataDir },

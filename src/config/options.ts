@@ -26,12 +26,14 @@ const port = z.coerce
   .min(0, "must be between 0 and 65535")
   .max(65535, "must be between 0 and 65535");
 
-const positiveInt = (max: number) =>
+const integerBetween = (min: number, max: number) =>
   z.coerce
     .number({ error: "must be a number" })
     .int("must be an integer")
-    .min(1, `must be between 1 and ${max}`)
-    .max(max, `must be between 1 and ${max}`);
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+const positiveInt = (max: number) => integerBetween(1, max);
 
 const booleanText = z.enum(["true", "false", "1", "0", "yes", "no"], {
   error: "must be true or false",
@@ -160,6 +162,47 @@ export const optionSpecs = {
     description: "How long a stopping server waits for in-flight requests before closing their connections.",
     defaultValue: "10000",
     schema: positiveInt(600_000),
+  }),
+  maxBodyBytes: option({
+    env: "GATEHOUSE_MAX_BODY_BYTES",
+    flag: "max-body-bytes",
+    valueName: "<bytes>",
+    description: "Largest request body accepted; a larger one gets HTTP 413 before it is read.",
+    defaultValue: "1048576",
+    schema: positiveInt(100 * 1024 * 1024),
+  }),
+  headersTimeoutMs: option({
+    env: "GATEHOUSE_HEADERS_TIMEOUT_MS",
+    flag: "headers-timeout-ms",
+    valueName: "<ms>",
+    description: "A client must send a request's headers within this time of starting it, else the connection is closed (408).",
+    defaultValue: "10000",
+    schema: integerBetween(1000, 600_000),
+  }),
+  requestTimeoutMs: option({
+    env: "GATEHOUSE_REQUEST_TIMEOUT_MS",
+    flag: "request-timeout-ms",
+    valueName: "<ms>",
+    description: "A client must send a whole request, body included, within this time, else the connection is closed (408). At least the headers timeout.",
+    defaultValue: "30000",
+    schema: integerBetween(1000, 600_000),
+  }),
+  keepAliveTimeoutMs: option({
+    env: "GATEHOUSE_KEEP_ALIVE_TIMEOUT_MS",
+    flag: "keep-alive-timeout-ms",
+    valueName: "<ms>",
+    description: "A kept-alive connection with no new request for this long is closed.",
+    defaultValue: "5000",
+    schema: positiveInt(600_000),
+  }),
+  idleTimeoutMs: option({
+    env: "GATEHOUSE_IDLE_TIMEOUT_MS",
+    flag: "idle-timeout-ms",
+    valueName: "<ms>",
+    description:
+      "A connection on which nothing moves either way for this long is closed (a stalled upload, a response the client stopped reading). Subscriptions send a ping every 12 s, so they stay open.",
+    defaultValue: "60000",
+    schema: positiveInt(3_600_000),
   }),
   issuer: option({
     env: "GATEHOUSE_ISSUER",

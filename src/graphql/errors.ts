@@ -32,10 +32,27 @@ export function maskError(error: unknown, message: string): Error {
     return toGraphQLError(original, error instanceof GraphQLError ? error.path : undefined);
   }
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
-    return error;
+    return withoutOriginalError(error);
   }
   return new GraphQLError(message, {
     path: error instanceof GraphQLError ? error.path : undefined,
     extensions: { code: "INTERNAL_SERVER_ERROR" },
+  });
+}
+
+/**
+ * Yoga copies the JSON parser's message into `extensions.originalError` of its "invalid JSON"
+ * error, and V8 quotes the body in that message: the caller's input (a password, a token) would
+ * come back in the response, and into any log that records responses.
+ */
+function withoutOriginalError(error: GraphQLError): GraphQLError {
+  if (!error.extensions?.originalError) return error;
+  const { originalError: _echo, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions,
   });
 }

@@ -2,13 +2,13 @@
 // only helps a developer explore (GraphiQL, introspection, field suggestions); the operation limits
 // and error masking hold in every mode.
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError, type GraphQLSchema } from "graphql";
-import { createYoga, type GraphiQLOptions, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { AuthServices } from "../auth/services.js";
 import type { ChangeFeed } from "../changes.js";
 import { GatehouseError } from "../errors.js";
 import { invitationTokens } from "../domain/tokens/invitation.js";
+import { renderGraphiQLPage } from "./graphiql.js";
 import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
 import { authenticate } from "./authenticate.js";
@@ -47,8 +47,8 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
   return createYoga<Record<string, never>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    // The page inlines GraphiQL and its editor (about 9 MB) so it works with no network at all.
-    renderGraphiQL: memoize(renderGraphiQL),
+    // GraphiQL and its editor are served by Gatehouse itself (no CDN), with no inline script.
+    renderGraphiQL: renderGraphiQLPage,
     graphiql: production ? false : { title: "Gatehouse GraphiQL", defaultQuery: DEFAULT_QUERY },
     landingPage: false,
     maskedErrors: { maskError },
@@ -86,17 +86,4 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
 function isRefusal(error: unknown): boolean {
   const original = error instanceof GraphQLError ? error.originalError : error;
   return original instanceof GatehouseError;
-}
-
-function memoize(render: (options?: GraphiQLOptions) => string): (options?: GraphiQLOptions) => string {
-  const pages = new Map<string, string>();
-  return (options) => {
-    const key = JSON.stringify(options ?? {});
-    let page = pages.get(key);
-    if (page === undefined) {
-      page = render(options);
-      pages.set(key, page);
-    }
-    return page;
-  };
 }

@@ -1,16 +1,20 @@
 // The HTTP surface: GraphQL, health and (later) OAuth endpoints, routed by Hono.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { routePath } from "hono/route";
 import type { AuthServices } from "../auth/services.js";
 import { type Migration, migrationStatus } from "../db/migrate.js";
+import { GRAPHIQL_ASSETS_PATH, graphiqlAsset } from "../graphql/graphiql.js";
 import { GRAPHQL_PATH, type GatehouseYoga } from "../graphql/yoga.js";
 import type { Logger } from "../logger.js";
 import { JWKS_PATH, TOKEN_PATH, authorizationServerMetadata, jwksResponse } from "./oauth/metadata.js";
 import { brandingRoutes } from "./branding.js";
 import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
+import { securityHeaders } from "./security-headers.js";
 
 export interface AppDependencies {
   services: AuthServices;
@@ -25,6 +29,7 @@ export function createApp({ services, metrics, migrations, yoga, logger }: AppDe
   const app = new Hono();
 
   app.use(requestId());
+  app.use(securityHeaders());
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -45,6 +50,10 @@ export function createApp({ services, metrics, migrations, yoga, logger }: AppDe
     );
   });
 
+  const { maxBodyBytes } = services.config.server;
+  // Branding uploads are images with a limit of their own (GATEHOUSE_BRANDING_MAX_BYTES).
+  app.use(except("/branding/*", bodyLimit({ maxSize: maxBodyBytes, onError: (c) => payloadTooLarge(c, maxBodyBytes) })));
+
   // Liveness: the process is up and serving HTTP. Never touches the database.
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
@@ -61,6 +70,9 @@ export function createApp({ services, metrics, migrations, yoga, logger }: AppDe
   });
 
   app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => yoga.fetch(c.req.raw, {}));
+  if (services.config.mode !== "production") {
+    app.get(`${GRAPHIQL_ASSETS_PATH}/*`, async (c) => (await graphiqlAsset(c.req.path)) ?? c.notFound());
+  }
 
   const { metricsToken } = services.config;
   if (metricsToken) {
@@ -95,4 +107,21 @@ export function createApp({ services, metrics, migrations, yoga, logger }: AppDe
   });
 
   return app;
+}
+
+/**
+ * 413 in the shape each endpoint's clients read: a GraphQL error, an OAuth error, or Gatehouse's
+ * plain JSON. The unread rest of the body is @hono/node-server's to drop: it discards up to 500 ms
+ * or 64 MB of it, then closes the connection (closing at once would reset the connection under a
+ * client still sending, and it could lose the 413 itself).
+ */
+function payloadTooLarge(c: Context, maxBodyBytes: number): Response {
+  const message = `The request body is larger than ${maxBodyBytes} bytes.`;
+  if (c.req.path === GRAPHQL_PATH) {
+    return c.json({ errors: [{ message, extensions: { code: "PAYLOAD_TOO_LARGE", details: { limitBytes: maxBodyBytes } } }] }, 413);
+  }
+  if (c.req.path === TOKEN_PATH) {
+    return c.json({ error: "invalid_request", error_description: message }, 413);
+  }
+  return c.json({ error: "payload_too_large", message }, 413);
 }

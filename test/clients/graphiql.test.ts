@@ -1,6 +1,7 @@
 // GraphiQL in a real browser: a developer opens /graphql, puts an organization token in the
 // Headers tab, runs a query and reads the result, refused field included. Nothing leaves the
-// machine: the page inlines GraphiQL and its editor.
+// machine: Gatehouse serves GraphiQL and its editor itself, under a Content Security Policy that
+// allows no inline script, and the page runs without breaking it.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
@@ -44,7 +45,7 @@ async function replaceEditorText(page: Page, target: Locator, text: string) {
 /** The result pane's text, once it shows a response. */
 async function resultText(page: Page): Promise<string> {
   const pane = page.locator(".graphiql-response .view-lines");
-  await expect.poll(() => pane.innerText(), { timeout: 20_000 }).toContain('"data"');
+  await expect.poll(() => pane.innerText(), { timeout: 60_000 }).toContain('"data"');
   // Monaco renders spaces as no-break spaces.
   return (await pane.innerText()).replace(/\u00a0/g, " ");
 }
@@ -56,9 +57,15 @@ describe("GraphiQL", () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const failedRequests: string[] = [];
     page.on("requestfailed", (request) => failedRequests.push(request.url()));
+    // Init scripts are injected by the browser driver, outside the page's policy.
+    await page.addInitScript(() => {
+      const violations: string[] = [];
+      Object.assign(window, { cspViolations: violations });
+      document.addEventListener("securitypolicyviolation", (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
 
     await page.goto(`${server.url}/graphql`);
-    await editor(page, "operation.graphql").waitFor({ timeout: 30_000 });
+    await editor(page, "operation.graphql").waitFor({ timeout: 60_000 });
     await page.getByRole("button", { name: "Headers" }).click();
     await replaceEditorText(page, editor(page, "request-headers.json"), JSON.stringify({ Authorization: `Bearer ${token}` }));
     await replaceEditorText(page, editor(page, "operation.graphql"), `{ organization(id: "${acme.id}") { name customData } }`);
@@ -76,6 +83,7 @@ describe("GraphiQL", () => {
       ],
     });
     expect(failedRequests).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
     await page.close();
-  });
+  }, 180_000);
 });

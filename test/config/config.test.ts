@@ -5,7 +5,16 @@ import { ConfigError, loadConfig } from "../../src/config/index.js";
 describe("loadConfig", () => {
   it("defaults to the embedded database on localhost:4000", () => {
     const config = loadConfig({});
-    expect(config.server).toEqual({ host: "127.0.0.1", port: 4000, shutdownTimeoutMs: 10_000 });
+    expect(config.server).toEqual({
+      host: "127.0.0.1",
+      port: 4000,
+      shutdownTimeoutMs: 10_000,
+      maxBodyBytes: 1_048_576,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 60_000,
+    });
     expect(config.database).toEqual({ kind: "embedded", dataDir: resolve(".gatehouse") });
     expect(config.migrateOnStart).toBe(true);
     expect(config.logLevel).toBe("info");
@@ -15,6 +24,12 @@ describe("loadConfig", () => {
     expect(loadConfig({}).graphql.limits).toEqual({ maxDepth: 15, maxAliases: 30, maxTokens: 2000, maxCost: 20_000 });
     expect(loadConfig({ GATEHOUSE_MAX_DEPTH: "8", GATEHOUSE_MAX_COST: "500" }).graphql.limits).toMatchObject({ maxDepth: 8, maxCost: 500 });
     expect(() => loadConfig({ GATEHOUSE_MAX_ALIASES: "0" })).toThrow(/GATEHOUSE_MAX_ALIASES must be between 1 and 1000/);
+  });
+
+  it("refuses a headers timeout longer than the request timeout, which would never apply", () => {
+    expect(() => loadConfig({ GATEHOUSE_HEADERS_TIMEOUT_MS: "20000", GATEHOUSE_REQUEST_TIMEOUT_MS: "10000" })).toThrow(
+      /GATEHOUSE_HEADERS_TIMEOUT_MS must not exceed GATEHOUSE_REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it("switches to PostgreSQL when DATABASE_URL is set, with a configurable pool", () => {

@@ -29,7 +29,7 @@ describe("the HTTP server", () => {
     expect(response.data?.serverInfo.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("serves GraphiQL with everything inline, nothing from a CDN", async () => {
+  it("serves GraphiQL from Gatehouse itself, nothing from a CDN", async () => {
     const response = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/text\/html/);
