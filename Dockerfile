@@ -5,6 +5,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY tools/schema-diff/package.json tools/schema-diff/
+COPY packages/client/package.json packages/client/
 COPY prisma.config.ts ./
 COPY prisma ./prisma
 # `npm ci` runs the `prepare` script, which generates the Prisma client offline.
