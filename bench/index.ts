@@ -1,26 +1,52 @@
-// `npm run bench [-- <name>…]`: Gatehouse's benchmarks. Each prints a table; nothing is asserted.
+// `npm run bench [-- <name>…] [options]`: Gatehouse's benchmarks. Each prints a table; nothing is asserted.
 // BENCH_SECONDS sets the duration of each load run (default 10).
+//   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build]
+// `compare` (Gatehouse beside oidc-provider and PostGraphile, as separate processes) runs only when named.
+import { parseArgs } from "node:util";
+import { benchCompare } from "./compare/index.js";
 import { benchMembers } from "./members.js";
 import { benchSubscriptions } from "./subscriptions.js";
 import { benchTokens } from "./tokens.js";
 import { type Backend, postgresAvailable, report } from "./support.js";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const selected = process.argv.slice(2);
+const { values, positionals: selected } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: process.env.BENCH_SECONDS ?? "10" },
+    warmup: { type: "string", default: "2" },
+    members: { type: "string", default: "10000" },
+    build: { type: "boolean", default: false },
+  },
+});
+const seconds = Number(values.seconds);
+
+if (selected.includes("compare")) {
+  await benchCompare({
+    rounds: Number(values.rounds),
+    seconds,
+    warmup: Number(values.warmup),
+    members: Number(values.members),
+    build: values.build,
+  });
+}
+
 const benches: Record<string, (backend: Backend) => Promise<Record<string, string | number>[]>> = {
   tokens: (backend) => benchTokens(backend, seconds),
   members: (backend) => benchMembers(backend, seconds),
   subscriptions: (backend) => benchSubscriptions(backend, seconds),
 };
+const named = selected.filter((name) => name in benches);
+if (named.length > 0 || selected.length === 0) {
+  const backends: Backend[] = ["embedded"];
+  if (await postgresAvailable()) backends.push("postgres");
+  else console.log("PostgreSQL not reachable (GATEHOUSE_BENCH_DATABASE_URL): embedded database only.");
 
-const backends: Backend[] = ["embedded"];
-if (await postgresAvailable()) backends.push("postgres");
-else console.log("PostgreSQL not reachable (GATEHOUSE_BENCH_DATABASE_URL): embedded database only.");
-
-for (const [name, bench] of Object.entries(benches)) {
-  if (selected.length > 0 && !selected.includes(name)) continue;
-  const rows: Record<string, string | number>[] = [];
-  for (const backend of backends) rows.push(...(await bench(backend)));
-  console.log(`\n${name} (${seconds} s per run; latency in ms)`);
-  report(rows);
+  for (const [name, bench] of Object.entries(benches)) {
+    if (named.length > 0 && !named.includes(name)) continue;
+    const rows: Record<string, string | number>[] = [];
+    for (const backend of backends) rows.push(...(await bench(backend)));
+    console.log(`\n${name} (${seconds} s per run; latency in ms)`);
+    report(rows);
+  }
 }

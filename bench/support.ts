@@ -26,7 +26,8 @@ export async function postgresAvailable(): Promise<boolean> {
   }
 }
 
-async function admin(sql: string) {
+/** Runs one statement on the benchmark server's maintenance database (CREATE/DROP DATABASE). */
+export async function admin(sql: string) {
   const client = new pg.Client({ connectionString: benchPostgresUrl });
   await client.connect();
   try {
