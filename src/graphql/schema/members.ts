@@ -43,10 +43,13 @@ const canListApplications = inOrganization({
 function permissionsOf(roles: { role: { scopes: { scope: { name: string } }[] } }[]): string[] {
   return [...new Set(roles.flatMap(({ role }) => role.scopes.map(({ scope }) => scope.name)))].sort();
 }
-/** Same relation and order as the `roles` field, so Pothos merges both into one load. */
+/**
+ * Same relations and orders as the `roles` field and `OrganizationRole.organizationScopes`, so
+ * Pothos merges them into one load; any difference (even an order) makes it re-read every member.
+ */
 const permissionSelection = {
   roles: {
-    select: { role: { select: { scopes: { select: { scope: { select: { name: true } } } } } } },
+    select: { role: { select: { scopes: { select: { scope: { select: { name: true } } }, orderBy: { scope: { name: "asc" } } } } } },
     orderBy: { role: { name: "asc" } },
   },
 } as const;
