@@ -12,6 +12,8 @@ export const errorCodes = {
   UNAUTHENTICATED: "The request's token is missing where one is required, or is invalid.",
   FORBIDDEN: "The token is valid but does not grant this operation.",
   QUERY_LIMIT_EXCEEDED: "The GraphQL operation is over a limit (`details.limit` names it); nothing ran.",
+  OPERATION_TIMEOUT: "The GraphQL operation (or subscription event) ran past its deadline (`details.timeoutMs`) and was stopped; `data` is null.",
+  RESULT_TOO_LARGE: "The GraphQL operation (or subscription event) resolved more values than allowed (`details.maxValues`) and was stopped; `data` is null.",
   PAYLOAD_TOO_LARGE: "The request's body is over the size limit (`details.limitBytes`). HTTP 413.",
   UNSUPPORTED_MEDIA_TYPE: "The uploaded content is not of an accepted type (`details.accepted`); the type is read from the bytes. HTTP 415.",
   INTERNAL_SERVER_ERROR: "An unexpected failure; details are in the server log, never in the response.",

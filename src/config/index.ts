@@ -8,7 +8,7 @@ export type { OptionKey, OptionSpec } from "./options.js";
 
 export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
-  | { kind: "postgres"; url: string; poolSize: number };
+  | { kind: "postgres"; url: string; poolSize: number; statementTimeoutMs?: number };
 
 export type TrustedIssuerConfig = OptionValues["trustedIssuers"][number];
 
@@ -42,6 +42,12 @@ export interface ServerConfig {
   idleTimeoutMs: number;
 }
 
+/** Backstops while an operation runs (src/graphql/budget.ts). */
+export interface ExecutionBudget {
+  timeoutMs: number;
+  maxValues: number;
+}
+
 export interface Config {
   mode: "development" | "production";
   server: ServerConfig;
@@ -56,7 +62,7 @@ export interface Config {
   secrets: string[] | undefined;
   tokens: TokenConfig;
   trustedIssuers: TrustedIssuerConfig[];
-  graphql: { rejectUnauthorizedOperations: boolean; limits: OperationLimits };
+  graphql: { rejectUnauthorizedOperations: boolean; limits: OperationLimits; execution: ExecutionBudget };
   /** Bearer token that opens /metrics; undefined: no metrics endpoint. */
   metricsToken: string | undefined;
   /** Uploaded organization logos and favicons. */
@@ -119,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       idleTimeoutMs: v.idleTimeoutMs,
     },
     database: v.databaseUrl
-      ? { kind: "postgres", url: v.databaseUrl, poolSize: v.databasePoolSize }
+      ? { kind: "postgres", url: v.databaseUrl, poolSize: v.databasePoolSize, statementTimeoutMs: v.operationTimeoutMs }
       : { kind: "embedded", dataDir },
     dataDir,
     migrateOnStart: v.migrateOnStart,
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     graphql: {
       rejectUnauthorizedOperations: v.rejectUnauthorizedOperations,
       limits: { maxDepth: v.maxDepth, maxAliases: v.maxAliases, maxTokens: v.maxTokens, maxCost: v.maxCost },
+      execution: { timeoutMs: v.operationTimeoutMs, maxValues: v.maxResultValues },
     },
     metricsToken: v.metricsToken,
     branding: { maxBytes: v.brandingMaxBytes },

@@ -336,6 +336,24 @@ export const optionSpecs = {
     defaultValue: "20000",
     schema: positiveInt(10_000_000),
   }),
+  operationTimeoutMs: option({
+    env: "GATEHOUSE_OPERATION_TIMEOUT_MS",
+    flag: "operation-timeout-ms",
+    valueName: "<ms>",
+    description:
+      "Deadline of one GraphQL query or mutation (and of each subscription event's execution): past it execution stops with OPERATION_TIMEOUT. On PostgreSQL also every SQL statement's `statement_timeout`.",
+    defaultValue: "10000",
+    schema: positiveInt(600_000),
+  }),
+  maxResultValues: option({
+    env: "GATEHOUSE_MAX_RESULT_VALUES",
+    flag: "max-result-values",
+    valueName: "<n>",
+    description:
+      "Most field values one GraphQL operation (or one subscription event) may resolve: past it execution stops with RESULT_TOO_LARGE. A backstop behind the cost limit.",
+    defaultValue: "100000",
+    schema: positiveInt(10_000_000),
+  }),
   logLevel: option({
     env: "LOG_LEVEL",
     flag: "log-level",

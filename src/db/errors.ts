@@ -26,3 +26,16 @@ export function constraintViolation(error: unknown): ConstraintViolation | undef
       return undefined;
   }
 }
+
+/** The SQLSTATE PostgreSQL answered a failed statement with, when the error carries one. */
+export function sqlStateOf(error: unknown): string | undefined {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
+  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown } } | undefined)?.cause;
+  if (typeof cause?.originalCode === "string") return cause.originalCode;
+  return error.message.match(/Code: `(\w+)`/)?.[1];
+}
+
+/** PostgreSQL cancelled the statement: it ran past `statement_timeout` (SQLSTATE 57014). */
+export function isStatementTimeout(error: unknown): boolean {
+  return sqlStateOf(error) === "57014";
+}

@@ -40,7 +40,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const backend =
     config.kind === "embedded"
       ? await openEmbeddedBackend(config.dataDir, options)
-      : openPostgresBackend(config.url, config.poolSize, options);
+      : openPostgresBackend(config, options);
   const prisma = new PrismaClient({ adapter: backend.adapter, log: [{ emit: "event", level: "query" }] });
   const listeners = new Set<(event: QueryEvent) => void>();
   prisma.$on("query", (event) => {
@@ -68,8 +68,8 @@ async function openEmbeddedBackend(dataDir: string, options: OpenEmbeddedOptions
   return { ...embedded, adapter: new PrismaPGlite(embedded.pglite), notifications: embeddedNotifications(embedded.pglite) };
 }
 
-function openPostgresBackend(url: string, poolSize: number, options: OpenDatabaseOptions) {
-  const postgres = openPostgres(url, poolSize, options.onPoolError ?? (() => {}));
-  const notifications = postgresNotifications(url, { onError: options.onNotificationsError ?? (() => {}) });
+function openPostgresBackend(config: Extract<DatabaseConfig, { kind: "postgres" }>, options: OpenDatabaseOptions) {
+  const postgres = openPostgres(config, options.onPoolError ?? (() => {}));
+  const notifications = postgresNotifications(config.url, { onError: options.onNotificationsError ?? (() => {}) });
   return { ...postgres, adapter: new PrismaPg(postgres.pgPool), notifications };
 }

@@ -86,6 +86,8 @@ export async function migrationStatus(pool: SqlPool, migrations: Migration[]): P
 /** Applies every pending migration, in order, each in its own transaction. Returns their names. */
 export async function migrate(pool: SqlPool, migrations: Migration[], options: MigrateOptions = {}): Promise<string[]> {
   return pool.withSession(async (session) => {
+    // A migration may rewrite a large table: the operations' statement_timeout is not for it.
+    await session.exec("SET statement_timeout = 0");
     await acquireLock(session, options);
     try {
       await session.exec(BOOKKEEPING_TABLE);
@@ -99,6 +101,7 @@ export async function migrate(pool: SqlPool, migrations: Migration[], options: M
       return pending;
     } finally {
       await session.query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]);
+      await session.exec("RESET statement_timeout");
     }
   });
 }

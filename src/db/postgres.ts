@@ -8,8 +8,20 @@ export interface PostgresDatabase {
   close(): Promise<void>;
 }
 
-export function openPostgres(url: string, poolSize: number, onError: (error: Error) => void): PostgresDatabase {
-  const pgPool = new pg.Pool({ connectionString: url, max: poolSize, application_name: "gatehouse" });
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+  /** Every statement's `statement_timeout` (the GraphQL deadline); migrations lift it for their session. */
+  statementTimeoutMs?: number;
+}
+
+export function openPostgres({ url, poolSize, statementTimeoutMs }: PostgresOptions, onError: (error: Error) => void): PostgresDatabase {
+  const pgPool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: "gatehouse",
+    ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pgPool.on("error", onError);
   return {

@@ -1,5 +1,6 @@
 // GraphQL errors: GatehouseError → GraphQLError with `extensions.code`; everything else masked.
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { isStatementTimeout } from "../db/errors.js";
 import { GatehouseError } from "../errors.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -30,6 +31,12 @@ export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof GatehouseError) {
     return toGraphQLError(original, error instanceof GraphQLError ? error.path : undefined);
+  }
+  if (isStatementTimeout(original)) {
+    return toGraphQLError(
+      new GatehouseError("OPERATION_TIMEOUT", "A database statement ran past the operation's deadline and was cancelled."),
+      error instanceof GraphQLError ? error.path : undefined,
+    );
   }
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
     return withoutOriginalError(error);

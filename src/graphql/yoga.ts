@@ -16,6 +16,7 @@ import type { GraphQLContext } from "./context.js";
 import { useErrorCodes } from "./error-codes.js";
 import { maskError } from "./errors.js";
 import { createLoaders } from "./loaders.js";
+import { useExecutionBudget } from "./budget.js";
 import { useOperationCost } from "./cost.js";
 import { useOperationLimits } from "./limits.js";
 
@@ -64,6 +65,7 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
       useErrorCodes(),
       useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
       useOperationCost(config.graphql.limits.maxCost),
+      useExecutionBudget(config.graphql.execution),
       // Routers compose from `_service { sdl }`, which is not introspection and keeps working.
       ...(production ? [useDisableIntrospection()] : []),
       ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : []),

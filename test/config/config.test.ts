@@ -32,9 +32,10 @@ describe("loadConfig", () => {
     );
   });
 
-  it("switches to PostgreSQL when DATABASE_URL is set, with a configurable pool", () => {
+  it("switches to PostgreSQL when DATABASE_URL is set, with a configurable pool and the operation deadline per statement", () => {
     const config = loadConfig({ DATABASE_URL: "postgresql://db.internal:5432/gatehouse", DATABASE_POOL_SIZE: "25" });
-    expect(config.database).toEqual({ kind: "postgres", url: "postgresql://db.internal:5432/gatehouse", poolSize: 25 });
+    expect(config.database).toEqual({ kind: "postgres", url: "postgresql://db.internal:5432/gatehouse", poolSize: 25, statementTimeoutMs: 10_000 });
+    expect(loadConfig({ DATABASE_URL: "postgresql://db/g", GATEHOUSE_OPERATION_TIMEOUT_MS: "2500" }).database).toMatchObject({ statementTimeoutMs: 2500 });
   });
 
   it("lets CLI flags override the environment", () => {

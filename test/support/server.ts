@@ -35,7 +35,10 @@ export async function startTestServer({ env = {}, configure = (config) => config
     GATEHOUSE_SHUTDOWN_TIMEOUT_MS: "5000",
     ...env,
   });
-  const config = configure({ ...loaded, database: database.config });
+  // The test database, with the statement deadline the options give PostgreSQL (as loadConfig does).
+  const databaseConfig =
+    database.config.kind === "postgres" ? { ...database.config, statementTimeoutMs: loaded.graphql.execution.timeoutMs } : database.config;
+  const config = configure({ ...loaded, database: databaseConfig });
   const server = await startServer(config, createLogger(config.logLevel), { database: database.options });
   return {
     ...server,
