@@ -4,6 +4,7 @@
 // cache, which reloads when any replica creates or rotates a key.
 import { Repeater } from "graphql-yoga";
 import type { Database } from "./db/index.js";
+import { isFeedEvent } from "./domain/events.js";
 import type { Logger } from "./logger.js";
 
 export const CHANGES_CHANNEL = "gatehouse_changes";
@@ -14,18 +15,11 @@ export interface Change {
   /** The audit event's id. */
   id: string;
   at: Date;
-  /** `<noun>.<verb>`, as in the audit log: `organization.user_roles_assigned`, `organization_role.updated`, … */
+  /** The event's type, from the catalogue (src/domain/events.ts): `organization.user_roles_assigned`, … */
   action: string;
   organizationId: string | null;
   targetType: string | null;
   targetId: string | null;
-}
-
-/** Changes to the organization template, which every organization shares. */
-const TEMPLATE_ACTIONS = /^(organization_scope|organization_role|template)\.|^(resource_scope|api_resource)\.deleted$/;
-
-export function isTemplateChange(change: Change): boolean {
-  return TEMPLATE_ACTIONS.test(change.action);
 }
 
 type Listener = (change: Change) => void;
@@ -100,6 +94,7 @@ export class ChangeFeed {
       this.logger.warn({ err: error, payload }, "unreadable change notification");
       return;
     }
+    if (!isFeedEvent(change.action)) return;
     for (const listener of this.subscriptions.keys()) listener(change);
   }
 

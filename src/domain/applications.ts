@@ -6,6 +6,7 @@ import type { PrismaClient } from "../db/index.js";
 import { GatehouseError } from "../errors.js";
 import type { Application } from "../generated/prisma/client.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
+import { fieldChanges } from "./events.js";
 import { description, jsonObject, parseInput, text } from "./input.js";
 import { applicationMembers, removalEvent } from "./members.js";
 import { definedOnly } from "./template.js";
@@ -60,7 +61,7 @@ export async function createApplication(context: DomainContext, input: unknown):
   const application = await change(
     context,
     (tx) => tx.application.create({ data: { ...definedOnly(data), secretHash: hashClientSecret(clientSecret) } }),
-    (created) => ({ action: "application.created", targetType: "application", targetId: created.id, data: { name: created.name } }),
+    (created) => ({ action: "application.created", targetId: created.id, data: { name: created.name } }),
   );
   return { application, clientSecret };
 }
@@ -71,16 +72,11 @@ export async function updateApplication(context: DomainContext, id: string, inpu
   return change(
     context,
     async (tx) => {
-      await requireApplication(tx, id);
-      return tx.application.update({ where: { id }, data: definedOnly(data) });
+      const before = await requireApplication(tx, id);
+      return { before, after: await tx.application.update({ where: { id }, data: definedOnly(data) }) };
     },
-    (application) => ({
-      action: "application.updated",
-      targetType: "application",
-      targetId: application.id,
-      data: { fields: Object.keys(definedOnly(data)) },
-    }),
-  );
+    ({ before, after }) => ({ action: "application.updated", targetId: id, data: fieldChanges(before, after, data) }),
+  ).then(({ after }) => after);
 }
 
 /** Deletes the application with its organization memberships and roles, and its global roles. */
@@ -94,7 +90,7 @@ export async function deleteApplication(context: DomainContext, id: string): Pro
       return { application, organizationIds };
     },
     ({ application, organizationIds }) => [
-      { action: "application.deleted", targetType: "application", targetId: application.id, data: { name: application.name } },
+      { action: "application.deleted", targetId: application.id, data: { name: application.name } },
       ...organizationIds.map((organizationId) => removalEvent(applicationMembers, application.id, organizationId, "application.deleted")),
     ],
   ).then(({ application }) => application.id);
@@ -109,7 +105,7 @@ export async function rotateApplicationSecret(context: DomainContext, id: string
       await requireApplication(tx, id);
       return tx.application.update({ where: { id }, data: { secretHash: hashClientSecret(clientSecret) } });
     },
-    (rotated) => ({ action: "application.secret_rotated", targetType: "application", targetId: rotated.id }),
+    (rotated) => ({ action: "application.secret_rotated", targetId: rotated.id, data: {} }),
   );
   return { application, clientSecret };
 }

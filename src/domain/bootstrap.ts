@@ -70,7 +70,6 @@ export async function bootstrap(prisma: PrismaClient, managementResource: string
     await recordAudit(tx, {
       actor: "cli",
       action: "bootstrap.completed",
-      targetType: "application",
       targetId: application.id,
       data: { managementResource },
     });

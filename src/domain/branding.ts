@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 import { GatehouseError, assertThat } from "../errors.js";
 import type { Organization } from "../generated/prisma/client.js";
+import type { EventInput } from "./audit.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
 
 /** The four branding slots, by the name used in URLs, and the column each one fills. */
@@ -150,12 +151,11 @@ async function requireLockedOrganization(tx: Transaction, organizationId: string
   }
 }
 
-function brandingEvent(organizationId: string, slot: BrandingSlot, how: "uploaded" | "cleared") {
+function brandingEvent(organizationId: string, slot: BrandingSlot, how: "uploaded" | "cleared"): EventInput {
   return {
     action: "organization.updated",
-    targetType: "organization",
     targetId: organizationId,
     organizationId,
-    data: { fields: ["branding"], branding: { slot, how } },
+    data: { fields: ["branding"], changes: {}, branding: { slot, how } },
   };
 }

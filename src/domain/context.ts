@@ -1,6 +1,6 @@
 // What every domain operation receives: the database, and who acts (for the audit trail).
 import type { Prisma, PrismaClient } from "../db/index.js";
-import { type AuditEventInput, recordAudits } from "./audit.js";
+import { type EventInput, recordAudits } from "./audit.js";
 
 export interface DomainContext {
   prisma: PrismaClient;
@@ -18,7 +18,7 @@ export type Transaction = Prisma.TransactionClient;
 export async function change<T>(
   context: DomainContext,
   work: (tx: Transaction) => Promise<T>,
-  audit: (result: T) => Omit<AuditEventInput, "actor"> | Omit<AuditEventInput, "actor">[],
+  audit: (result: T) => EventInput | EventInput[],
 ): Promise<T> {
   return context.prisma.$transaction(async (tx) => {
     const result = await work(tx);

@@ -5,11 +5,13 @@
 import { z } from "zod";
 import { GatehouseError, assertThat } from "../errors.js";
 import type { Role, RoleType } from "../generated/prisma/client.js";
+import { eventOf } from "./audit.js";
 import { guarded } from "./constraints.js";
 import { type DomainContext, type LockableTable, type Transaction, change, lockRow } from "./context.js";
+import { fieldChanges } from "./events.js";
 import { description, idList, parseInput, text } from "./input.js";
 import { resolveRoleRefs, roleRefs } from "./members.js";
-import { type SetChange, definedOnly, pastTense, requirePermissions, roleType } from "./template.js";
+import { type SetChange, definedOnly, requirePermissions, roleType } from "./template.js";
 
 const roleInput = z.object({
   name: text(128),
@@ -35,7 +37,6 @@ export async function createGlobalRole(context: DomainContext, input: unknown): 
       },
       (role) => ({
         action: "global_role.created",
-        targetType: "global_role",
         targetId: role.id,
         data: { name: role.name, type: role.type, resourceScopeIds },
       }),
@@ -50,12 +51,12 @@ export async function updateGlobalRole(context: DomainContext, id: string, input
     change(
       context,
       async (tx) => {
-        const role = await requireGlobalRole(tx, id, { lock: true });
-        if (data.type && data.type !== role.type) await assertUnassigned(tx, role);
-        return tx.role.update({ where: { id }, data: definedOnly(data) });
+        const before = await requireGlobalRole(tx, id, { lock: true });
+        if (data.type && data.type !== before.type) await assertUnassigned(tx, before);
+        return { before, after: await tx.role.update({ where: { id }, data: definedOnly(data) }) };
       },
-      (role) => ({ action: "global_role.updated", targetType: "global_role", targetId: role.id, data: definedOnly(data) }),
-    ),
+      ({ before, after }) => ({ action: "global_role.updated", targetId: id, data: fieldChanges(before, after, data) }),
+    ).then(({ after }) => after),
   );
 }
 
@@ -68,7 +69,7 @@ export async function deleteGlobalRole(context: DomainContext, id: string): Prom
       await tx.role.delete({ where: { id } });
       return role;
     },
-    (role) => ({ action: "global_role.deleted", targetType: "global_role", targetId: role.id, data: { name: role.name } }),
+    (role) => ({ action: "global_role.deleted", targetId: role.id, data: { name: role.name } }),
   ).then((role) => role.id);
 }
 
@@ -95,14 +96,15 @@ export async function changeGlobalRolePermissions(
       }
       return role;
     },
-    (role) => ({
-      action: `global_role.permissions_${pastTense[how]}`,
-      targetType: "global_role",
-      targetId: role.id,
-      data: { resourceScopeIds },
-    }),
+    (role) => ({ action: globalRolePermissionEvents[how], targetId: role.id, data: { resourceScopeIds } }),
   );
 }
+
+const globalRolePermissionEvents = {
+  add: "global_role.permissions_added",
+  remove: "global_role.permissions_removed",
+  replace: "global_role.permissions_replaced",
+} as const;
 
 export async function requireGlobalRole(tx: Transaction, id: string, { lock = false } = {}): Promise<Role> {
   if (lock) await lockRow(tx, "roles", id);
@@ -135,8 +137,14 @@ async function assertUnassigned(tx: Transaction, role: Role): Promise<void> {
 
 /** Who holds global roles — users or applications — and how their assignments are stored. */
 export interface GlobalRoleHolder {
-  /** `user` or `application`: used in messages and audit actions. */
+  /** `user` or `application`: used in messages. */
   name: "user" | "application";
+  /** The audit actions of its assignment changes. */
+  events: {
+    assigned: "user.global_roles_assigned" | "application.global_roles_assigned";
+    unassigned: "user.global_roles_unassigned" | "application.global_roles_unassigned";
+    replaced: "user.global_roles_replaced" | "application.global_roles_replaced";
+  };
   roleType: RoleType;
   table: LockableTable;
   grant(tx: Transaction, holderId: string, roleIds: string[]): Promise<void>;
@@ -146,6 +154,7 @@ export interface GlobalRoleHolder {
 
 export const userRoleHolder: GlobalRoleHolder = {
   name: "user",
+  events: { assigned: "user.global_roles_assigned", unassigned: "user.global_roles_unassigned", replaced: "user.global_roles_replaced" },
   roleType: "USER",
   table: "users",
   grant: async (tx, userId, roleIds) => {
@@ -158,6 +167,11 @@ export const userRoleHolder: GlobalRoleHolder = {
 
 export const applicationRoleHolder: GlobalRoleHolder = {
   name: "application",
+  events: {
+    assigned: "application.global_roles_assigned",
+    unassigned: "application.global_roles_unassigned",
+    replaced: "application.global_roles_replaced",
+  },
   roleType: "MACHINE_TO_MACHINE",
   table: "applications",
   grant: async (tx, applicationId, roleIds) => {
@@ -205,6 +219,6 @@ async function changeAssignments(
       if (how !== "unassigned") await holder.grant(tx, holderId, roleIds);
       return roleIds;
     },
-    (roleIds) => ({ action: `${holder.name}.global_roles_${how}`, targetType: holder.name, targetId: holderId, data: { roleIds } }),
+    (roleIds) => eventOf(holder.events[how], { targetId: holderId, data: { roleIds } }),
   ).then(() => holderId);
 }

@@ -91,7 +91,6 @@ export async function createInvitation(
       },
       ({ invitation, roleIds }) => ({
         action: "organization_invitation.created",
-        targetType: "organization_invitation",
         targetId: invitation.id,
         organizationId,
         data: { invitee, roleIds, expiresAt: invitation.expiresAt.toISOString() },
@@ -116,7 +115,6 @@ export async function revokeInvitation(
     },
     (invitation) => ({
       action: "organization_invitation.revoked",
-      targetType: "organization_invitation",
       targetId: invitationId,
       organizationId,
       data: { invitee: invitation.invitee },
@@ -140,7 +138,6 @@ export async function deleteInvitation(
     },
     (invitation) => ({
       action: "organization_invitation.deleted",
-      targetType: "organization_invitation",
       targetId: invitationId,
       organizationId,
       data: { invitee: invitation.invitee },
@@ -175,7 +172,6 @@ export async function acceptInvitation(
     },
     ({ organizationId, roleIds }) => ({
       action: "organization_invitation.accepted",
-      targetType: "organization_invitation",
       targetId: invitationId,
       organizationId,
       data: { userId, roleIds },

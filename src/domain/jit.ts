@@ -6,11 +6,11 @@
 // why existing users and users created by the management API are not provisioned.
 import { z } from "zod";
 import type { Organization } from "../generated/prisma/client.js";
-import { recordAudits } from "./audit.js";
+import { eventOf, recordAudits } from "./audit.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { parseInput } from "./input.js";
 import { lockOrganization, resolveRoles, roleRefs, userMembers } from "./members.js";
-import { type SetChange, pastTense } from "./template.js";
+import type { SetChange } from "./template.js";
 
 /** Lower-case labels of letters, digits and inner hyphens (at most 63 each), two labels at least. */
 const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -87,12 +87,21 @@ export async function changeJitRoles(
   });
 }
 
+const jitEvents = {
+  email_domains: {
+    add: "organization.jit_email_domains_added",
+    remove: "organization.jit_email_domains_removed",
+    replace: "organization.jit_email_domains_replaced",
+  },
+  roles: { add: "organization.jit_roles_added", remove: "organization.jit_roles_removed", replace: "organization.jit_roles_replaced" },
+} as const;
+
 /** Runs `write` on the locked organization, in one transaction with its audit event. */
 async function changeJitSet(
   context: DomainContext,
   organizationId: string,
   how: SetChange,
-  set: "email_domains" | "roles",
+  set: keyof typeof jitEvents,
   write: (tx: Transaction) => Promise<{ emailDomains: string[] } | { roleIds: string[] }>,
 ): Promise<Organization> {
   const { organization } = await change(
@@ -101,13 +110,7 @@ async function changeJitSet(
       const organization = await lockOrganization(tx, organizationId);
       return { organization, data: await write(tx) };
     },
-    ({ data }) => ({
-      action: `organization.jit_${set}_${pastTense[how]}`,
-      targetType: "organization",
-      targetId: organizationId,
-      organizationId,
-      data,
-    }),
+    ({ data }) => eventOf(jitEvents[set][how], { targetId: organizationId, organizationId, data }),
   );
   return organization;
 }
@@ -148,7 +151,6 @@ export async function provisionJustInTime(tx: Transaction, userId: string, verif
     matches.map(({ organizationId, organization }) => ({
       actor: `user:${userId}`,
       action: "organization.user_provisioned",
-      targetType: "user",
       targetId: userId,
       organizationId,
       data: { emailDomain: domain, roleIds: organization.jitRoles.map(({ roleId }) => roleId) },

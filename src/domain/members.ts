@@ -7,14 +7,24 @@
 import { z } from "zod";
 import { GatehouseError, assertThat } from "../errors.js";
 import type { Organization, OrganizationRole, RoleType } from "../generated/prisma/client.js";
+import { type EventInput, eventOf } from "./audit.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
 import { idList, parseInput } from "./input.js";
 import { type OrganizationCaller, assertKeepsManager, assertMayHandleRoles, rolesHeldBy } from "./organization-plane.js";
 import { requireOrganization } from "./organizations.js";
 
 export interface MemberKind {
-  /** `user` or `application`: used in messages, fields and audit actions. */
+  /** `user` or `application`: used in messages and fields. */
   name: "user" | "application";
+  /** Its audit actions, by what happened. */
+  events: {
+    added: "organization.users_added" | "organization.applications_added";
+    replaced: "organization.users_replaced" | "organization.applications_replaced";
+    removed: "organization.user_removed" | "organization.application_removed";
+    rolesAssigned: "organization.user_roles_assigned" | "organization.application_roles_assigned";
+    rolesUnassigned: "organization.user_roles_unassigned" | "organization.application_roles_unassigned";
+    rolesReplaced: "organization.user_roles_replaced" | "organization.application_roles_replaced";
+  };
   roleType: RoleType;
   /** Input fields naming members: `userIds`/`userId` or `applicationIds`/`applicationId`. */
   idsField: "userIds" | "applicationIds";
@@ -28,23 +38,27 @@ export interface MemberKind {
   grant(tx: Transaction, organizationId: string, memberIds: string[], roleIds: string[]): Promise<void>;
   /** Takes `roleIds` (all roles when undefined) from the members. */
   revoke(tx: Transaction, organizationId: string, memberIds: string[], roleIds?: string[]): Promise<void>;
+  /** The roles the members hold in the organization, one row per assignment. */
+  assignments(tx: Transaction, organizationId: string, memberIds: string[]): Promise<{ memberId: string; roleId: string }[]>;
   /** The organizations `memberId` belongs to. */
   organizationsOf(tx: Transaction, memberId: string): Promise<string[]>;
 }
 
 /** The audit event of a member leaving an organization (`data.reason` when it is not a removal). */
-export function removalEvent(kind: MemberKind, memberId: string, organizationId: string, reason?: string) {
-  return {
-    action: `organization.${kind.name}_removed`,
-    targetType: kind.name,
-    targetId: memberId,
-    organizationId,
-    ...(reason ? { data: { reason } } : {}),
-  };
+export function removalEvent(kind: MemberKind, memberId: string, organizationId: string, reason?: string): EventInput {
+  return eventOf(kind.events.removed, { targetId: memberId, organizationId, data: { memberId, ...(reason ? { reason } : {}) } });
 }
 
 export const userMembers: MemberKind = {
   name: "user",
+  events: {
+    added: "organization.users_added",
+    replaced: "organization.users_replaced",
+    removed: "organization.user_removed",
+    rolesAssigned: "organization.user_roles_assigned",
+    rolesUnassigned: "organization.user_roles_unassigned",
+    rolesReplaced: "organization.user_roles_replaced",
+  },
   roleType: "USER",
   idsField: "userIds",
   idField: "userId",
@@ -73,12 +87,24 @@ export const userMembers: MemberKind = {
       where: { organizationId, userId: { in: memberIds }, ...(roleIds ? { roleId: { in: roleIds } } : {}) },
     });
   },
+  assignments: async (tx, organizationId, userIds) =>
+    (
+      await tx.organizationUserRole.findMany({ where: { organizationId, userId: { in: userIds } }, select: { userId: true, roleId: true } })
+    ).map(({ userId, roleId }) => ({ memberId: userId, roleId })),
   organizationsOf: async (tx, userId) =>
     (await tx.organizationMembership.findMany({ where: { userId }, select: { organizationId: true } })).map((m) => m.organizationId),
 };
 
 export const applicationMembers: MemberKind = {
   name: "application",
+  events: {
+    added: "organization.applications_added",
+    replaced: "organization.applications_replaced",
+    removed: "organization.application_removed",
+    rolesAssigned: "organization.application_roles_assigned",
+    rolesUnassigned: "organization.application_roles_unassigned",
+    rolesReplaced: "organization.application_roles_replaced",
+  },
   roleType: "MACHINE_TO_MACHINE",
   idsField: "applicationIds",
   idField: "applicationId",
@@ -111,6 +137,13 @@ export const applicationMembers: MemberKind = {
       where: { organizationId, applicationId: { in: memberIds }, ...(roleIds ? { roleId: { in: roleIds } } : {}) },
     });
   },
+  assignments: async (tx, organizationId, applicationIds) =>
+    (
+      await tx.organizationApplicationRole.findMany({
+        where: { organizationId, applicationId: { in: applicationIds } },
+        select: { applicationId: true, roleId: true },
+      })
+    ).map(({ applicationId, roleId }) => ({ memberId: applicationId, roleId })),
   organizationsOf: async (tx, applicationId) =>
     (await tx.organizationApplication.findMany({ where: { applicationId }, select: { organizationId: true } })).map((m) => m.organizationId),
 };
@@ -215,9 +248,9 @@ export async function addMembers(context: DomainContext, kind: MemberKind, organ
       const roles = await resolveRoles(tx, kind, refs);
       await kind.join(tx, organizationId, memberIds);
       await kind.grant(tx, organizationId, memberIds, roles.map((role) => role.id));
-      return { memberIds, roleIds: roles.map((role) => role.id) };
+      return { memberIds, roles: roles.map(({ id, name }) => ({ id, name })) };
     },
-    (result) => ({ action: `organization.${kind.name}s_added`, targetType: "organization", targetId: organizationId, organizationId, data: result }),
+    (data) => eventOf(kind.events.added, { targetId: organizationId, organizationId, data }),
   );
 }
 
@@ -236,7 +269,7 @@ export async function setMembers(context: DomainContext, kind: MemberKind, organ
       await kind.join(tx, organizationId, added);
       return { added, removed };
     },
-    (delta) => ({ action: `organization.${kind.name}s_replaced`, targetType: "organization", targetId: organizationId, organizationId, data: delta }),
+    (delta) => eventOf(kind.events.replaced, { targetId: organizationId, organizationId, data: delta }),
   );
 }
 
@@ -274,7 +307,7 @@ export async function assignRoles(
   input: unknown,
   caller?: OrganizationCaller,
 ) {
-  return changeRoles(context, kind, organizationId, input, "assigned", caller);
+  return changeRoles(context, kind, organizationId, input, kind.events.rolesAssigned, caller);
 }
 
 /** Takes the roles from every one of `memberIds`. */
@@ -285,7 +318,7 @@ export async function unassignRoles(
   input: unknown,
   caller?: OrganizationCaller,
 ) {
-  return changeRoles(context, kind, organizationId, input, "unassigned", caller);
+  return changeRoles(context, kind, organizationId, input, kind.events.rolesUnassigned, caller);
 }
 
 async function changeRoles(
@@ -293,10 +326,11 @@ async function changeRoles(
   kind: MemberKind,
   organizationId: string,
   input: unknown,
-  how: "assigned" | "unassigned",
+  action: MemberKind["events"]["rolesAssigned" | "rolesUnassigned"],
   caller: OrganizationCaller | undefined,
 ) {
   const { memberIds, ...refs } = parseMembers(kind, input, nonEmpty(100), roleRefs);
+  const assigning = action === kind.events.rolesAssigned;
   return change(
     context,
     async (tx) => {
@@ -305,13 +339,46 @@ async function changeRoles(
       await requireMembers(tx, kind, organizationId, memberIds);
       const roleIds = roles.map((role) => role.id);
       if (caller) await assertMayHandleRoles(tx, caller, roleIds);
-      if (how === "assigned") await kind.grant(tx, organizationId, memberIds, roleIds);
+      const before = await kind.assignments(tx, organizationId, memberIds);
+      if (assigning) await kind.grant(tx, organizationId, memberIds, roleIds);
       else await kind.revoke(tx, organizationId, memberIds, roleIds);
-      if (caller && how === "unassigned") await assertKeepsManager(tx, organizationId);
-      return { memberIds, roleIds };
+      if (caller && !assigning) await assertKeepsManager(tx, organizationId);
+      const after = await kind.assignments(tx, organizationId, memberIds);
+      return { memberIds, deltas: await roleDeltas(tx, memberIds, before, after) };
     },
-    (result) => ({ action: `organization.${kind.name}_roles_${how}`, targetType: "organization", targetId: organizationId, organizationId, data: result }),
+    ({ deltas }) => deltas.map((data) => eventOf(action, { targetId: data.memberId, organizationId, data })),
   );
+}
+
+/**
+ * What each member gained and lost, with the roles' names, for the members whose roles changed
+ * (one event each: a change that changes nothing, such as assigning a role held already, is not
+ * an event).
+ */
+async function roleDeltas(
+  tx: Transaction,
+  memberIds: string[],
+  before: { memberId: string; roleId: string }[],
+  after: { memberId: string; roleId: string }[],
+) {
+  const key = ({ memberId, roleId }: { memberId: string; roleId: string }) => `${memberId} ${roleId}`;
+  const held = new Set(before.map(key));
+  const holds = new Set(after.map(key));
+  const added = after.filter((assignment) => !held.has(key(assignment)));
+  const removed = before.filter((assignment) => !holds.has(key(assignment)));
+  const changedRoleIds = [...new Set([...added, ...removed].map(({ roleId }) => roleId))];
+  const names = new Map(
+    changedRoleIds.length === 0
+      ? []
+      : (await tx.organizationRole.findMany({ where: { id: { in: changedRoleIds } }, select: { id: true, name: true } })).map(
+          (role) => [role.id, role.name] as const,
+        ),
+  );
+  const refsOf = (assignments: { memberId: string; roleId: string }[], memberId: string) =>
+    assignments.filter((assignment) => assignment.memberId === memberId).map(({ roleId }) => ({ id: roleId, name: names.get(roleId)! }));
+  return memberIds
+    .map((memberId) => ({ memberId, added: refsOf(added, memberId), removed: refsOf(removed, memberId) }))
+    .filter((delta) => delta.added.length > 0 || delta.removed.length > 0);
 }
 
 /** Makes one member's roles exactly those named. */
@@ -335,11 +402,13 @@ export async function setMemberRoles(
         const changed = [...held.filter((id) => !roleIds.includes(id)), ...roleIds.filter((id) => !held.includes(id))];
         await assertMayHandleRoles(tx, caller, changed);
       }
+      const before = await kind.assignments(tx, organizationId, [memberId]);
       await kind.revoke(tx, organizationId, [memberId]);
       await kind.grant(tx, organizationId, [memberId], roleIds);
       if (caller) await assertKeepsManager(tx, organizationId);
-      return { memberId, roleIds };
+      const after = await kind.assignments(tx, organizationId, [memberId]);
+      return { memberId, deltas: await roleDeltas(tx, [memberId], before, after) };
     },
-    (result) => ({ action: `organization.${kind.name}_roles_replaced`, targetType: kind.name, targetId: memberId, organizationId, data: result }),
+    ({ deltas }) => deltas.map((data) => eventOf(kind.events.rolesReplaced, { targetId: memberId, organizationId, data })),
   );
 }

@@ -4,6 +4,7 @@ import { GatehouseError } from "../errors.js";
 import type { Organization } from "../generated/prisma/client.js";
 import { deleteUnusedBrandingImages } from "./branding.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
+import { fieldChanges } from "./events.js";
 import { description, httpUrl, jsonObject, parseInput, text } from "./input.js";
 import { definedOnly } from "./template.js";
 
@@ -55,7 +56,6 @@ export async function createOrganization(context: DomainContext, input: unknown)
       }),
     (organization) => ({
       action: "organization.created",
-      targetType: "organization",
       targetId: organization.id,
       organizationId: organization.id,
       data: { name: organization.name },
@@ -69,17 +69,17 @@ export async function updateOrganization(context: DomainContext, id: string, inp
   return change(
     context,
     async (tx) => {
-      await requireOrganization(tx, id);
-      return tx.organization.update({ where: { id }, data: { ...definedOnly(data), ...brandingColumns(brandingInput) } });
+      const before = await requireOrganization(tx, id);
+      const after = await tx.organization.update({ where: { id }, data: { ...definedOnly(data), ...brandingColumns(brandingInput) } });
+      return { before, after };
     },
-    (organization) => ({
+    ({ before, after }) => ({
       action: "organization.updated",
-      targetType: "organization",
-      targetId: organization.id,
-      organizationId: organization.id,
-      data: { fields: Object.keys({ ...definedOnly(data), ...(brandingInput ? { branding: true } : {}) }) },
+      targetId: id,
+      organizationId: id,
+      data: fieldChanges(before, after, { ...data, ...(brandingInput ? { branding: true } : {}) }),
     }),
-  );
+  ).then(({ after }) => after);
 }
 
 /** Deletes the organization with its memberships, role assignments and invitations. */
@@ -94,7 +94,6 @@ export async function deleteOrganization(context: DomainContext, id: string): Pr
     },
     (organization) => ({
       action: "organization.deleted",
-      targetType: "organization",
       targetId: organization.id,
       organizationId: organization.id,
       data: { name: organization.name },

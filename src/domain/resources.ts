@@ -7,6 +7,7 @@ import { GatehouseError, assertThat } from "../errors.js";
 import type { ApiResource, ResourceScope } from "../generated/prisma/client.js";
 import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
+import { fieldChanges } from "./events.js";
 import { description, parseInput, permissionName, text } from "./input.js";
 import { definedOnly } from "./template.js";
 
@@ -44,7 +45,6 @@ export async function createApiResource(context: DomainContext, input: unknown):
       (tx) => tx.apiResource.create({ data: definedOnly(data) }),
       (resource) => ({
         action: "api_resource.created",
-        targetType: "api_resource",
         targetId: resource.id,
         data: { name: resource.name, indicator: resource.indicator },
       }),
@@ -58,23 +58,23 @@ export async function updateApiResource(context: DomainContext, id: string, inpu
   return change(
     context,
     async (tx) => {
-      const resource = await requireApiResource(tx, id);
+      const before = await requireApiResource(tx, id);
       assertThat(
-        newIndicator === undefined || newIndicator === null || newIndicator === resource.indicator,
+        newIndicator === undefined || newIndicator === null || newIndicator === before.indicator,
         "BAD_USER_INPUT",
         "input.indicator: is immutable (it is the audience of issued tokens); create another API resource instead",
         { field: "input.indicator" },
       );
       assertThat(
-        !resource.isBuiltIn || data.name === undefined || data.name === resource.name,
+        !before.isBuiltIn || data.name === undefined || data.name === before.name,
         "BUILT_IN_RESOURCE",
-        `${resource.name} ${builtInMessage}: it cannot be renamed`,
+        `${before.name} ${builtInMessage}: it cannot be renamed`,
         { field: "input.name" },
       );
-      return tx.apiResource.update({ where: { id }, data: definedOnly(data) });
+      return { before, after: await tx.apiResource.update({ where: { id }, data: definedOnly(data) }) };
     },
-    (resource) => ({ action: "api_resource.updated", targetType: "api_resource", targetId: resource.id, data: definedOnly(data) }),
-  );
+    ({ before, after }) => ({ action: "api_resource.updated", targetId: id, data: fieldChanges(before, after, data) }),
+  ).then(({ after }) => after);
 }
 
 /** Deletes the resource with its permissions; every role loses them (database cascade). */
@@ -89,7 +89,6 @@ export async function deleteApiResource(context: DomainContext, id: string): Pro
     },
     (resource) => ({
       action: "api_resource.deleted",
-      targetType: "api_resource",
       targetId: resource.id,
       data: { name: resource.name, indicator: resource.indicator },
     }),
@@ -117,7 +116,7 @@ export async function createResourceScope(context: DomainContext, resourceId: st
         assertChangeable(await requireApiResource(tx, resourceId, "input.resourceId"));
         return tx.resourceScope.create({ data: { ...data, resourceId } });
       },
-      (scope) => ({ action: "resource_scope.created", targetType: "resource_scope", targetId: scope.id, data: { resourceId, name: scope.name } }),
+      (scope) => ({ action: "resource_scope.created", targetId: scope.id, data: { resourceId, name: scope.name } }),
     ),
   );
 }
@@ -128,11 +127,11 @@ export async function updateResourceScope(context: DomainContext, id: string, in
     change(
       context,
       async (tx) => {
-        await requireResourceScope(tx, id);
-        return tx.resourceScope.update({ where: { id }, data: definedOnly(data) });
+        const before = await requireResourceScope(tx, id);
+        return { before, after: await tx.resourceScope.update({ where: { id }, data: definedOnly(data) }) };
       },
-      (scope) => ({ action: "resource_scope.updated", targetType: "resource_scope", targetId: scope.id, data: definedOnly(data) }),
-    ),
+      ({ before, after }) => ({ action: "resource_scope.updated", targetId: id, data: fieldChanges(before, after, data) }),
+    ).then(({ after }) => after),
   );
 }
 
@@ -147,7 +146,6 @@ export async function deleteResourceScope(context: DomainContext, id: string): P
     },
     (scope) => ({
       action: "resource_scope.deleted",
-      targetType: "resource_scope",
       targetId: scope.id,
       data: { resourceId: scope.resourceId, name: scope.name },
     }),

@@ -50,6 +50,6 @@ export async function seedTemplate(context: DomainContext): Promise<SeedResult> 
       }
       return { createdPermissions, createdRoles };
     },
-    (result) => ({ action: "template.seeded", targetType: "organization_template", data: { ...result } }),
+    (result) => ({ action: "template.seeded", data: result }),
   );
 }

@@ -6,6 +6,7 @@ import { GatehouseError, assertThat } from "../errors.js";
 import type { OrganizationRole, OrganizationScope, RoleType } from "../generated/prisma/client.js";
 import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
+import { fieldChanges } from "./events.js";
 import { description, idList, parseInput, permissionName, text } from "./input.js";
 
 export const roleType = z.enum(["USER", "MACHINE_TO_MACHINE"], { error: "must be USER or MACHINE_TO_MACHINE" });
@@ -40,7 +41,7 @@ export async function createOrganizationScope(context: DomainContext, input: unk
     change(
       context,
       (tx) => tx.organizationScope.create({ data }),
-      (scope) => ({ action: "organization_scope.created", targetType: "organization_scope", targetId: scope.id, data: { name: scope.name } }),
+      (scope) => ({ action: "organization_scope.created", targetId: scope.id, data: { name: scope.name } }),
     ),
   );
 }
@@ -51,11 +52,11 @@ export async function updateOrganizationScope(context: DomainContext, id: string
     change(
       context,
       async (tx) => {
-        await requireScope(tx, id);
-        return tx.organizationScope.update({ where: { id }, data: definedOnly(data) });
+        const before = await requireScope(tx, id);
+        return { before, after: await tx.organizationScope.update({ where: { id }, data: definedOnly(data) }) };
       },
-      (scope) => ({ action: "organization_scope.updated", targetType: "organization_scope", targetId: scope.id, data: definedOnly(data) }),
-    ),
+      ({ before, after }) => ({ action: "organization_scope.updated", targetId: id, data: fieldChanges(before, after, data) }),
+    ).then(({ after }) => after),
   );
 }
 
@@ -68,7 +69,7 @@ export async function deleteOrganizationScope(context: DomainContext, id: string
       await tx.organizationScope.delete({ where: { id } });
       return scope;
     },
-    (scope) => ({ action: "organization_scope.deleted", targetType: "organization_scope", targetId: scope.id, data: { name: scope.name } }),
+    (scope) => ({ action: "organization_scope.deleted", targetId: scope.id, data: { name: scope.name } }),
   ).then((scope) => scope.id);
 }
 
@@ -100,7 +101,6 @@ export async function createOrganizationRole(context: DomainContext, input: unkn
       },
       (role) => ({
         action: "organization_role.created",
-        targetType: "organization_role",
         targetId: role.id,
         data: { name: role.name, type: role.type, organizationScopeIds, resourceScopeIds },
       }),
@@ -115,12 +115,12 @@ export async function updateOrganizationRole(context: DomainContext, id: string,
     change(
       context,
       async (tx) => {
-        const role = await requireRole(tx, id, { lock: true });
-        if (data.type && data.type !== role.type) await assertUnassigned(tx, role);
-        return tx.organizationRole.update({ where: { id }, data: definedOnly(data) });
+        const before = await requireRole(tx, id, { lock: true });
+        if (data.type && data.type !== before.type) await assertUnassigned(tx, before);
+        return { before, after: await tx.organizationRole.update({ where: { id }, data: definedOnly(data) }) };
       },
-      (role) => ({ action: "organization_role.updated", targetType: "organization_role", targetId: role.id, data: definedOnly(data) }),
-    ),
+      ({ before, after }) => ({ action: "organization_role.updated", targetId: id, data: fieldChanges(before, after, data) }),
+    ).then(({ after }) => after),
   );
 }
 
@@ -133,15 +133,18 @@ export async function deleteOrganizationRole(context: DomainContext, id: string)
       await tx.organizationRole.delete({ where: { id } });
       return role;
     },
-    (role) => ({ action: "organization_role.deleted", targetType: "organization_role", targetId: role.id, data: { name: role.name } }),
+    (role) => ({ action: "organization_role.deleted", targetId: role.id, data: { name: role.name } }),
   ).then((role) => role.id);
 }
 
 /** How a set changes: a role's permissions, an organization's JIT domains or roles. */
 export type SetChange = "add" | "remove" | "replace";
 
-/** Each change in the past tense, for audit actions. */
-export const pastTense = { add: "added", remove: "removed", replace: "replaced" } as const;
+const rolePermissionEvents = {
+  add: "organization_role.permissions_added",
+  remove: "organization_role.permissions_removed",
+  replace: "organization_role.permissions_replaced",
+} as const;
 
 /**
  * Adds (idempotently), removes, or replaces a role's organization and API permissions. A replace
@@ -180,12 +183,7 @@ export async function changeOrganizationRolePermissions(
       }
       return role;
     },
-    (role) => ({
-      action: `organization_role.permissions_${pastTense[how]}`,
-      targetType: "organization_role",
-      targetId: role.id,
-      data: ids,
-    }),
+    (role) => ({ action: rolePermissionEvents[how], targetId: role.id, data: ids }),
   );
 }
 

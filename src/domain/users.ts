@@ -10,6 +10,7 @@ import { GatehouseError, assertThat } from "../errors.js";
 import type { User, UserIdentity } from "../generated/prisma/client.js";
 import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
+import { fieldChanges } from "./events.js";
 import { email, httpUrl, jsonObject, parseInput, text } from "./input.js";
 import { provisionJustInTime } from "./jit.js";
 import { removalEvent, userMembers } from "./members.js";
@@ -122,7 +123,7 @@ export async function createUser(context: DomainContext, input: unknown): Promis
         await assertUnclaimed(tx, profile);
         return tx.user.create({ data: definedOnly(profile) });
       },
-      (user) => ({ action: "user.created", targetType: "user", targetId: user.id, data: { fields: Object.keys(definedOnly(profile)) } }),
+      (user) => ({ action: "user.created", targetId: user.id, data: { fields: Object.keys(definedOnly(profile)) } }),
     ),
   );
 }
@@ -134,12 +135,12 @@ export async function updateUser(context: DomainContext, id: string, input: unkn
     change(
       context,
       async (tx) => {
-        await requireUser(tx, id);
+        const before = await requireUser(tx, id);
         await assertUnclaimed(tx, profile, id);
-        return tx.user.update({ where: { id }, data: definedOnly(profile) });
+        return { before, after: await tx.user.update({ where: { id }, data: definedOnly(profile) }) };
       },
-      (user) => ({ action: "user.updated", targetType: "user", targetId: user.id, data: { fields: Object.keys(definedOnly(profile)) } }),
-    ),
+      ({ before, after }) => ({ action: "user.updated", targetId: id, data: fieldChanges(before, after, profile) }),
+    ).then(({ after }) => after),
   );
 }
 
@@ -154,7 +155,7 @@ export async function deleteUser(context: DomainContext, id: string): Promise<st
       return { user, organizationIds };
     },
     ({ user, organizationIds }) => [
-      { action: "user.deleted", targetType: "user", targetId: user.id, data: { primaryEmail: user.primaryEmail } },
+      { action: "user.deleted", targetId: user.id, data: { primaryEmail: user.primaryEmail } },
       // Each organization the user leaves sees it in its own trail (and its subscribers hear of it).
       ...organizationIds.map((organizationId) => removalEvent(userMembers, user.id, organizationId, "user.deleted")),
     ],
@@ -174,7 +175,7 @@ export async function linkUserIdentity(context: DomainContext, userId: string, i
         assertThat(!linked || linked.userId === userId, "CONFLICT", linkedElsewhere, { field: "input.subject" });
         return linked ?? tx.userIdentity.create({ data: { userId, issuer, subject } });
       },
-      () => ({ action: "user.identity_linked", targetType: "user", targetId: userId, data: { issuer, subject } }),
+      () => ({ action: "user.identity_linked", targetId: userId, data: { issuer, subject } }),
     ),
   );
 }
@@ -190,7 +191,7 @@ export async function unlinkUserIdentity(context: DomainContext, userId: string,
       await tx.userIdentity.delete({ where: { id: identity.id } });
       return identity.id;
     },
-    () => ({ action: "user.identity_unlinked", targetType: "user", targetId: userId, data: { issuer, subject } }),
+    () => ({ action: "user.identity_unlinked", targetId: userId, data: { issuer, subject } }),
   );
 }
 

@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from "../support/server.js";
 import { subscribe } from "../support/subscriptions.js";
 
 const ORGANIZATION_CHANGED = `subscription ($id: ID!) {
-  organizationChanged(organizationId: $id) { id action occurredAt targetType targetId organizationId organization { name } }
+  organizationChanged(organizationId: $id) { id action occurredAt targetType targetId organizationId version data organization { name } }
 }`;
 const TEMPLATE_CHANGED = `subscription { templateChanged { action targetType targetId organizationId } }`;
 
@@ -60,6 +60,13 @@ describe("organizationChanged", () => {
 
     const results = await subscription.received(3);
     expect(actions(results)).toEqual(["organization.updated", "organization.users_added", "organization.user_roles_assigned"]);
+    // Each carries its delta: the member's id and the roles it gained, named.
+    expect(results.map((result) => result.data!.organizationChanged.data)).toEqual([
+      { fields: ["name"], changes: { name: { before: "Acme", after: "Acme Corp" } } },
+      { memberIds: [userId], roles: [{ id: expect.any(String), name: "viewer" }] },
+      { memberId: userId, added: [{ id: expect.any(String), name: "member" }], removed: [] },
+    ]);
+    expect(results[2]!.data!.organizationChanged).toMatchObject({ targetType: "user", targetId: userId, version: 1 });
     expect(await openSubscriptionsMetric()).toBe(1);
     const [updated] = results;
     expect(updated!.errors).toBeUndefined();

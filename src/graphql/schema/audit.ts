@@ -15,9 +15,12 @@ const AuditEvent = builder.prismaObject("AuditEvent", {
     targetType: t.exposeString("targetType", { nullable: true }),
     targetId: t.exposeString("targetId", { nullable: true }),
     organizationId: t.exposeString("organizationId", { nullable: true }),
+    dataVersion: t.exposeInt("dataVersion", {
+      description: "The version of `data`'s shape for this action (docs/events.md); 0 for events recorded before the catalogue.",
+    }),
     data: t.field({
       type: "JSONObject",
-      description: "Details of the event; never secrets.",
+      description: "Details of the event, shaped as the event catalogue says (docs/events.md); never secrets.",
       // recordAudit only ever writes JSON objects.
       resolve: (event) => event.data as Record<string, unknown>,
     }),

@@ -6,19 +6,21 @@
 import DataLoader from "dataloader";
 import { Repeater } from "graphql-yoga";
 import type { Principal } from "../../auth/principal.js";
-import { type Change, isTemplateChange } from "../../changes.js";
+import type { Change } from "../../changes.js";
+import { TEMPLATE_READER_PERMISSIONS, eventDefinition } from "../../domain/events.js";
 import { type Subject, grantedOrganizationScopesOfMany, subjectKey } from "../../domain/tokens/grants.js";
 import { GatehouseError, assertThat } from "../../errors.js";
 import { guardedByParent, inOrganization } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 import { Organization } from "./organization.js";
-import { TEMPLATE_READER_PERMISSIONS, canReadTemplate } from "./template.js";
+import { canReadTemplate } from "./template.js";
 
 export const ChangeEvent = builder.objectRef<Change>("ChangeEvent").implement({
   description:
-    "A committed change, as recorded in the audit log (without its details): what happened, and to what. " +
-    "Read the changed objects with your own token; the event carries no data you could not read.",
+    "A committed change, as recorded in the audit log: what happened, to what, and what changed (`data`, shaped as " +
+    "the event catalogue says: docs/events.md). Whoever may see the event may see its data; read the changed " +
+    "objects as they are now with your own token.",
   auth: guardedByParent,
   fields: (t) => ({
     id: t.exposeID("id", { description: "The audit event's id." }),
@@ -26,6 +28,15 @@ export const ChangeEvent = builder.objectRef<Change>("ChangeEvent").implement({
       description: "What happened, `<noun>.<verb>`: `organization.user_roles_assigned`, `organization_role.updated`, …",
     }),
     occurredAt: t.expose("at", { type: "DateTime" }),
+    version: t.int({
+      description: "The version of `data`'s shape for this action (docs/events.md); 0 for events recorded before the catalogue.",
+      resolve: (change, _args, context) => changeDetails(context, change).then((details) => details.version),
+    }),
+    data: t.field({
+      type: "JSONObject",
+      description: "What changed: ids, names, added and removed roles, before/after of changed fields; never secrets.",
+      resolve: (change, _args, context) => changeDetails(context, change).then((details) => details.data),
+    }),
     targetType: t.exposeString("targetType", { nullable: true, description: "The kind of object changed: `user`, `organization_role`, …" }),
     targetId: t.exposeID("targetId", { nullable: true }),
     organizationId: t.exposeID("organizationId", { nullable: true, description: "The organization changed; null for template changes." }),
@@ -41,19 +52,13 @@ export const ChangeEvent = builder.objectRef<Change>("ChangeEvent").implement({
 
 builder.subscriptionType({ description: "Live changes, over Server-Sent Events (GraphQL over SSE)." });
 
-/**
- * The organization permission an organization token needs to see a change of its organization,
- * by action; changes not listed (just-in-time provisioning settings, …) reach management tokens only.
- */
-const PERMISSION_TO_SEE: [RegExp, string][] = [
-  [/^organization\.(created|updated|deleted)$/, "read:organization"],
-  [/^organization\.users?_/, "read:members"],
-  [/^organization\.applications?_/, "read:applications"],
-  [/^organization_invitation\./, "invite:members"],
-];
+/** Whether the event's catalogue entry lets an organization token with `scopes` see it. */
+function organizationTokenMaySee(change: Change, scopes: ReadonlySet<string>): boolean {
+  return eventDefinition(change.action)?.organization.some((permission) => scopes.has(permission)) ?? false;
+}
 
-function permissionToSee(change: Change): string | undefined {
-  return PERMISSION_TO_SEE.find(([pattern]) => pattern.test(change.action))?.[1];
+function inAudience(change: Change, audience: "organization" | "template"): boolean {
+  return eventDefinition(change.action)?.audience === audience;
 }
 
 builder.subscriptionField("organizationChanged", (t) =>
@@ -73,12 +78,10 @@ builder.subscriptionField("organizationChanged", (t) =>
       const organizationId = String(args.organizationId);
       const organization = await context.prisma.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
       assertThat(organization !== null, "NOT_FOUND", `No organization ${organizationId}.`);
-      return stream(context, context.changes.changes((change) => change.organizationId === organizationId), {
+      const ofOrganization = (change: Change) => change.organizationId === organizationId && inAudience(change, "organization");
+      return stream(context, context.changes.changes(ofOrganization), {
         mayWatch: (scopes) => scopes.has("read:organization"),
-        maySee: (change, scopes) => {
-          const permission = permissionToSee(change);
-          return permission !== undefined && scopes.has(permission);
-        },
+        maySee: organizationTokenMaySee,
         isLast: (change) => change.action === "organization.deleted",
       });
     },
@@ -94,9 +97,9 @@ builder.subscriptionField("templateChanged", (t) =>
       "permissions roles hold. Template changes apply to every organization at once.",
     auth: canReadTemplate,
     subscribe: (_root, _args, context) =>
-      stream(context, context.changes.changes(isTemplateChange), {
+      stream(context, context.changes.changes((change) => inAudience(change, "template")), {
         mayWatch: (scopes) => TEMPLATE_READER_PERMISSIONS.some((permission) => scopes.has(permission)),
-        maySee: () => true,
+        maySee: organizationTokenMaySee,
       }),
     resolve: (change) => change,
   }),
@@ -150,6 +153,21 @@ function stream(context: GraphQLContext, source: AsyncIterableIterator<Change>, 
       clearTimeout(timer);
     }
   });
+}
+
+const details = new WeakMap<Change, Promise<{ version: number; data: Record<string, unknown> }>>();
+
+/** The event's data and its version, read once per change for all its subscribers. */
+function changeDetails(context: GraphQLContext, change: Change) {
+  let read = details.get(change);
+  if (!read) {
+    read = context.prisma.auditEvent
+      .findUniqueOrThrow({ where: { id: BigInt(change.id) }, select: { dataVersion: true, data: true } })
+      // recordAudit only ever writes JSON objects.
+      .then((event) => ({ version: event.dataVersion, data: event.data as Record<string, unknown> }));
+    details.set(change, read);
+  }
+  return read;
 }
 
 type SubscriberKey = { organizationId: string; subject: Subject };

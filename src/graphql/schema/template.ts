@@ -10,6 +10,7 @@ import {
   updateOrganizationRole,
   updateOrganizationScope,
 } from "../../domain/template.js";
+import { TEMPLATE_READER_PERMISSIONS } from "../../domain/events.js";
 import { manage, manageOrAnyOrganization } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import { domain } from "../context.js";
@@ -17,8 +18,7 @@ import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 import { ResourceScope } from "./resources.js";
 
 /** Organization permissions that read the template (a member list shows role names; assigning and inviting pick roles). */
-export const TEMPLATE_READER_PERMISSIONS = ["read:members", "assign:roles", "invite:members"];
-export const canReadTemplate = manageOrAnyOrganization(["template:read", "organizations:read"], TEMPLATE_READER_PERMISSIONS);
+export const canReadTemplate = manageOrAnyOrganization(["template:read", "organizations:read"], [...TEMPLATE_READER_PERMISSIONS]);
 const canWriteTemplate = manage("template:write");
 
 export const RoleType = builder.enumType("RoleType", {

@@ -39,7 +39,6 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger, metr
       await recordAudit(services.db.prisma, {
         actor,
         action: "token.issued",
-        targetType: "token",
         ...(grant.request.organizationId ? { organizationId: grant.request.organizationId } : {}),
         data: { grantType: params.get("grant_type")!, audience: token.audience, scope: token.scope, clientId: grant.request.clientId },
       });
@@ -50,7 +49,6 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger, metr
       await recordAudit(services.db.prisma, {
         actor,
         action: "token.denied",
-        targetType: "token",
         ...(params.get("organization_id") ? { organizationId: params.get("organization_id")! } : {}),
         data: { grantType: params.get("grant_type") ?? null, error: error.code, description: error.description },
       }).catch((auditError: unknown) => logger.error({ err: auditError }, "could not record a token denial"));

@@ -52,7 +52,7 @@ describe("the audit log", () => {
       { action: "user.updated", targetType: "user", targetId: user.id, organizationId: null, by: actor },
       { action: "user.created", targetType: "user", targetId: user.id, organizationId: null, by: actor },
     ]);
-    expect(nodes[1]!.data).toEqual({ fields: ["name"] });
+    expect(nodes[1]!.data).toEqual({ fields: ["name"], changes: { name: { before: "Audited", after: "Audited again" } } });
     expect(BigInt(nodes[0]!.id) > BigInt(nodes[1]!.id)).toBe(true);
   });
 
