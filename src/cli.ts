@@ -2,7 +2,6 @@
 // The `gatehouse` command line.
 import { writeFile } from "node:fs/promises";
 import { Command } from "commander";
-import { KeyEncryptionError } from "./auth/key-encryption.js";
 import { OAuthError } from "./auth/oauth-error.js";
 import { addBootstrapCommand } from "./cli/bootstrap.js";
 import { addKeysCommand } from "./cli/keys.js";
@@ -11,9 +10,7 @@ import { addSeedCommand } from "./cli/seed.js";
 import { addServeCommand } from "./cli/serve.js";
 import { addTokenCommand } from "./cli/token.js";
 import { ConfigError } from "./config/index.js";
-import { DataDirLockedError } from "./db/embedded.js";
-import { MigrationError } from "./db/migrate.js";
-import { GatehouseError } from "./errors.js";
+import { GatehouseError, OperatorError } from "./errors.js";
 import { version } from "./version.js";
 
 function createProgram(): Command {
@@ -54,12 +51,7 @@ function report(error: unknown): number {
     console.error(`gatehouse: ${error.code}: ${error.description}`);
     return 1;
   }
-  if (
-    error instanceof MigrationError ||
-    error instanceof DataDirLockedError ||
-    error instanceof KeyEncryptionError ||
-    error instanceof GatehouseError
-  ) {
+  if (error instanceof OperatorError || error instanceof GatehouseError) {
     console.error(`gatehouse: ${error.message}`);
     return 1;
   }

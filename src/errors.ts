@@ -55,3 +55,14 @@ export function assertThat(
 ): asserts condition {
   if (!condition) throw new GatehouseError(code, message, options);
 }
+
+/**
+ * A problem the operator can fix without reading code (configuration, database, port): the CLI prints
+ * its message as one line, without a stack trace, and exits non-zero. Messages never hold a secret.
+ */
+export class OperatorError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

@@ -1,5 +1,5 @@
-// Server lifecycle: open the database, migrate, build the schema, serve HTTP, stop gracefully.
-import { createServer, type RequestListener, type Server } from "node:http";
+// Server lifecycle: bind the port, open the database, migrate, build the schema, serve HTTP, stop gracefully.
+import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { ChangeFeed } from "./changes.js";
@@ -7,6 +7,7 @@ import type { Config, ServerConfig } from "./config/index.js";
 import { type Database, type OpenDatabaseOptions, openDatabase } from "./db/index.js";
 import { readMigrations } from "./db/migrate.js";
 import { prepareDatabase } from "./db/prepare.js";
+import { OperatorError } from "./errors.js";
 import { type AuthServices, createAuthServices } from "./auth/services.js";
 import { buildSchema } from "./graphql/schema/index.js";
 import { createGraphQL } from "./graphql/yoga.js";
@@ -32,16 +33,23 @@ export interface StartServerOptions {
 }
 
 export async function startServer(config: Config, logger: Logger, options: StartServerOptions = {}): Promise<RunningServer> {
-  const db = await openDatabase(config.database, {
-    ...options.database,
-    onPoolError: (error) => logger.warn({ err: error }, "idle database connection failed"),
-    onNotificationsError: (error) => logger.warn({ err: error }, "the change-notification connection failed; reconnecting"),
-  });
+  // The port is bound first, so a port in use stops start-up before the database is opened or
+  // migrated. Until the app is ready, requests get a 503 (and /healthz a 200: the process is alive).
+  let handle: RequestListener = answerStarting;
+  const server = createHttpServer(config.server, (request, response) => handle(request, response));
+  await listen(server, config.server.port, config.server.host);
+  const { port } = server.address() as AddressInfo;
+  const url = localUrl(config.server.host, port);
+  let db: Database | undefined;
   let changes: ChangeFeed | undefined;
   try {
+    db = await openDatabase(config.database, {
+      ...options.database,
+      onPoolError: (error) => logger.warn({ err: error }, "idle database connection failed"),
+      onNotificationsError: (error) => logger.warn({ err: error }, "the change-notification connection failed; reconnecting"),
+    });
     const migrations = await readMigrations();
     await prepareDatabase(db, migrations, config.migrateOnStart, logger);
-    let url = "";
     const services = await createAuthServices({ config, db, logger, issuer: () => url });
     const feed = await ChangeFeed.start(db, logger);
     changes = feed;
@@ -50,10 +58,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const yoga = createGraphQL({ schema, services, changes: feed, logger });
     const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
     const app = createApp({ services, metrics, migrations, yoga, logger });
-    const server = createHttpServer(config.server, getRequestListener(app.fetch));
-    await listen(server, config.server.port, config.server.host);
-    const { port } = server.address() as AddressInfo;
-    url = localUrl(config.server.host, port);
+    handle = getRequestListener(app.fetch);
     logger.info(
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
       "Gatehouse is listening",
@@ -61,9 +66,17 @@ export async function startServer(config: Config, logger: Logger, options: Start
     return { url, port, db, services, changes: feed, stop: gracefulStop(server, feed, db, config.server.shutdownTimeoutMs, logger) };
   } catch (error) {
     await changes?.close();
-    await db.close();
+    await db?.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
     throw error;
   }
+}
+
+function answerStarting(request: IncomingMessage, response: ServerResponse): void {
+  const alive = request.url === "/healthz";
+  response.writeHead(alive ? 200 : 503, { "content-type": "application/json", ...(alive ? {} : { "retry-after": "1" }) });
+  response.end(JSON.stringify({ status: "starting" }));
 }
 
 /**
@@ -86,16 +99,28 @@ function createHttpServer(options: ServerConfig, listener: RequestListener): Ser
   return server;
 }
 
+/** The port cannot be bound; says why in words an operator acts on. */
+export class ListenError extends OperatorError {}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port} (PORT, HOST)`;
+      const reasons: Record<string, string> = {
+        EADDRINUSE: `port ${port} on ${host} is in use by another process; stop it or set PORT to another port`,
+        EACCES: `not permitted to listen on ${where}; ports below 1024 need privileges`,
+        EADDRNOTAVAIL: `cannot listen on ${where}: this machine has no such address`,
+      };
+      const reason = error.code ? reasons[error.code] : undefined;
+      reject(reason ? new ListenError(reason, { cause: error }) : error);
+    };
+    server.once("error", onError);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", onError);
       resolve();
     });
   });
 }
-
 
 function gracefulStop(server: Server, changes: ChangeFeed, db: Database, timeoutMs: number, logger: Logger): () => Promise<void> {
   let stopping: Promise<void> | undefined;

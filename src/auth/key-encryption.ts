@@ -3,13 +3,14 @@
 // of them decrypts (the JWE header names which), so the secret can be rotated without downtime.
 import { createHash, hkdfSync } from "node:crypto";
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from "jose";
+import { OperatorError } from "../errors.js";
 
 interface DerivedKey {
   id: string;
   key: Uint8Array;
 }
 
-export class KeyEncryptionError extends Error {
+export class KeyEncryptionError extends OperatorError {
   constructor(message: string) {
     super(message);
     this.name = "KeyEncryptionError";

@@ -1,6 +1,7 @@
 // The one configuration loader: environment variables, overridden by CLI flags, validated at once.
 // A bad value stops start-up with a message naming the variable (or flag) and what is wrong.
 import { resolve } from "node:path";
+import { OperatorError } from "../errors.js";
 import { type OptionKey, type OptionValues, optionSpecs } from "./options.js";
 
 export { optionSpecs } from "./options.js";
@@ -69,11 +70,33 @@ export interface Config {
   branding: { maxBytes: number };
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
-    this.name = "ConfigError";
+    super(
+      problems.length === 1
+        ? `invalid configuration: ${problems[0]}`
+        : `invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+    );
   }
+}
+
+/**
+ * How a bad value appears in an error message: a secret option's value never does, and the password
+ * of any URL in a value (DATABASE_URL, an issuer's URL) is masked.
+ */
+function shownValue(raw: string, secret: boolean | undefined): string {
+  if (secret) return "(value hidden: it is a secret)";
+  return `(got ${JSON.stringify(maskUrlPasswords(raw))})`;
+}
+
+/**
+ * `postgresql://user:pa55@host/db` → `postgresql://user:***@host/db` (and `?password=pa55` →
+ * `?password=***`), wherever a URL appears in `text`.
+ */
+export function maskUrlPasswords(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^/:@\s"]*:)[^\s"]*@/gi, "$1***@")
+    .replace(/([?&]password=)[^&\s"]*/gi, "$1***");
 }
 
 export type ConfigFlags = Partial<Record<OptionKey, string | boolean | number | undefined>>;
@@ -97,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     } else {
       const source = fromFlag !== undefined ? `--${spec.flag}` : spec.env;
       const message = parsed.error.issues[0]?.message ?? "is invalid";
-      problems.push(`${source} ${message} (got ${JSON.stringify(raw)})`);
+      problems.push(`${source} ${message} ${shownValue(raw, spec.secret)}`);
     }
   }
   const v = values as OptionValues;

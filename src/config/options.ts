@@ -13,6 +13,8 @@ export interface OptionSpec<T> {
   description: string;
   /** Shown in the README and in help; the default value is parsed like any other input. */
   defaultValue?: string;
+  /** A credential: error messages never show its value. */
+  secret?: boolean;
   schema: z.ZodType<T>;
 }
 
@@ -60,8 +62,16 @@ const httpUrl = z.string().refine((text) => {
 const secretList = z
   .string()
   .transform((text) => text.split(",").map((part) => part.trim()).filter(Boolean))
-  .refine((secrets) => secrets.length > 0, "must hold at least one secret")
-  .refine((secrets) => secrets.every((secret) => secret.length >= 32), "each secret must be at least 32 characters");
+  .superRefine((secrets, context) => {
+    if (secrets.length === 0) context.addIssue({ code: "custom", message: "must hold at least one secret" });
+    // Says which one is short by its position and length only: never a secret's text, nor a valid one's.
+    secrets.forEach((secret, index) => {
+      if (secret.length < 32) {
+        const which = secrets.length === 1 ? "the secret" : `secret ${index + 1} of ${secrets.length}`;
+        context.addIssue({ code: "custom", message: `must have 32+ characters in each secret; ${which} has ${secret.length}` });
+      }
+    });
+  });
 
 const trustedIssuer = z
   .object({
@@ -82,8 +92,8 @@ const trustedIssuers = z.string().transform((text, context) => {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    context.addIssue({ code: "custom", message: "must be a JSON array of trusted issuers" });
+  } catch (error) {
+    context.addIssue({ code: "custom", message: `is not valid JSON (${(error as SyntaxError).message})` });
     return z.NEVER;
   }
   const parsed = z.array(trustedIssuer).safeParse(json);
@@ -219,6 +229,7 @@ export const optionSpecs = {
     description:
       "Secret (32+ characters) that encrypts signing keys at rest. Comma-separated to rotate: the first encrypts, all decrypt. Required in production; development keeps a generated one in the data folder.",
     schema: secretList,
+    secret: true,
   }),
   signingAlgorithm: option({
     env: "GATEHOUSE_SIGNING_ALG",
@@ -294,6 +305,7 @@ export const optionSpecs = {
     description:
       "Serve Prometheus metrics at /metrics to callers sending `Authorization: Bearer <token>`. Unset: no /metrics.",
     schema: z.string().min(16, "must be at least 16 characters"),
+    secret: true,
   }),
   brandingMaxBytes: option({
     env: "GATEHOUSE_BRANDING_MAX_BYTES",

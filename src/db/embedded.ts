@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { citext } from "@electric-sql/pglite/contrib/citext";
 import lockfile from "proper-lockfile";
+import { OperatorError } from "../errors.js";
 import type { SqlPool, SqlSession } from "./sql.js";
 
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends OperatorError {
   constructor(readonly dataDir: string) {
     super(
       `The embedded database in ${dataDir} is in use by another Gatehouse process. ` +

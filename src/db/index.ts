@@ -5,13 +5,14 @@ import type { DatabaseConfig } from "../config/index.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { type OpenEmbeddedOptions, openEmbedded } from "./embedded.js";
 import { type Notifications, embeddedNotifications, postgresNotifications } from "./notifications.js";
-import { openPostgres } from "./postgres.js";
+import { checkPostgres, openPostgres } from "./postgres.js";
 import type { SqlPool } from "./sql.js";
 
 export { PrismaClient } from "../generated/prisma/client.js";
 export type { Prisma } from "../generated/prisma/client.js";
 export type { SqlPool, SqlSession } from "./sql.js";
 export type { Notifications } from "./notifications.js";
+export { DatabaseUnavailableError } from "./postgres.js";
 
 export interface QueryEvent {
   query: string;
@@ -37,6 +38,7 @@ export interface OpenDatabaseOptions extends OpenEmbeddedOptions {
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (config.kind === "postgres") await checkPostgres(config.url);
   const backend =
     config.kind === "embedded"
       ? await openEmbeddedBackend(config.dataDir, options)

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OperatorError } from "../errors.js";
 import type { SqlPool, SqlSession } from "./sql.js";
 
 export const defaultMigrationsDir = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
@@ -24,7 +25,7 @@ interface AppliedRow {
   finished_at: Date | null;
 }
 
-export class MigrationError extends Error {
+export class MigrationError extends OperatorError {
   constructor(
     message: string,
     readonly migration: string,

@@ -1,6 +1,50 @@
 // PostgreSQL through node-postgres: one pool shared by Prisma's adapter and raw sessions.
 import pg from "pg";
+import { maskUrlPasswords } from "../config/index.js";
+import { OperatorError } from "../errors.js";
 import type { SqlPool } from "./sql.js";
+
+/** PostgreSQL cannot be reached or refuses the connection; the message shows the URL without its password. */
+export class DatabaseUnavailableError extends OperatorError {}
+
+const connectTimeoutMs = 10_000;
+
+/**
+ * Connects once before anything else uses the database, so that an unreachable server, a wrong
+ * password or a missing database stops start-up with one line saying which, instead of failing
+ * later inside a migration. (The pool itself waits without a time limit, as pg does by default.)
+ */
+export async function checkPostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: "gatehouse" });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DatabaseUnavailableError(
+      `cannot connect to PostgreSQL at ${maskUrlPasswords(url)} (DATABASE_URL): ${connectionProblem(error)}`,
+      { cause: error },
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function connectionProblem(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused (is PostgreSQL running, and listening on that host and port?)";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "unknown host";
+    case "ETIMEDOUT":
+      return "no answer (timed out)";
+    default:
+      // PostgreSQL's own reasons (wrong password, unknown database, no pg_hba.conf entry) name no secret.
+      if (message?.includes("timeout")) return `no answer within ${connectTimeoutMs / 1000} s`;
+      return message || code || "unknown error";
+  }
+}
 
 export interface PostgresDatabase {
   pgPool: pg.Pool;

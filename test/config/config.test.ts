@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config/index.js";
+import { ConfigError, loadConfig, maskUrlPasswords } from "../../src/config/index.js";
 
 describe("loadConfig", () => {
   it("defaults to the embedded database on localhost:4000", () => {
@@ -66,6 +66,23 @@ describe("loadConfig", () => {
     expect(problems).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://x/y")');
     expect(problems.find((p) => p.startsWith("LOG_LEVEL"))).toMatch(/one of fatal, error/);
     expect(problems).toContain('GATEHOUSE_MIGRATE_ON_START must be true or false (got "maybe")');
+  });
+
+  it("never shows a secret option's value, nor a URL's password", () => {
+    const secret = "k".repeat(40);
+    expect(() => loadConfig({ GATEHOUSE_SECRET: `${secret},tiny`, GATEHOUSE_METRICS_TOKEN: "short" })).toThrow(
+      expect.objectContaining({
+        problems: [
+          "GATEHOUSE_SECRET must have 32+ characters in each secret; secret 2 of 2 has 4 (value hidden: it is a secret)",
+          "GATEHOUSE_METRICS_TOKEN must be at least 16 characters (value hidden: it is a secret)",
+        ],
+      }),
+    );
+    expect(maskUrlPasswords("postgresql://app:p@ss/w0rd@db:5432/app")).toBe("postgresql://app:***@db:5432/app");
+    expect(maskUrlPasswords("postgresql://db/app?user=app&password=pw&sslmode=require")).toBe(
+      "postgresql://db/app?user=app&password=***&sslmode=require",
+    );
+    expect(maskUrlPasswords("https://id.example.com:8443/realms/a")).toBe("https://id.example.com:8443/realms/a");
   });
 
   it("names the flag, not the variable, when the bad value came from a flag", () => {
