@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/index.js";
+import { readMigrations } from "../../src/db/migrate.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { runCli, serve } from "../support/cli.js";
 import { testBackend } from "../support/env.js";
@@ -70,16 +71,21 @@ describe(`gatehouse migrate and serve on ${testBackend === "postgres" ? "Postgre
   }
 
   it("refuses to serve an unmigrated database when migrating on start is off", async () => {
+    const names = (await readMigrations()).map((migration) => migration.name);
     const { code, stderr } = await runCli(["serve", "--port", "0", "--migrate-on-start", "false"], env);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/2 migration\(s\) pending \(20261121000000_init, 20261121120000_change_notifications\).*Run `gatehouse migrate` first/);
+    expect(stderr).toContain(`${names.length} migration(s) pending (${names.join(", ")})`);
+    expect(stderr).toContain("Run `gatehouse migrate` first");
   });
 
   it("migrates, then finds nothing more to do", async () => {
-    expect((await runCli(["migrate", "--status"], env)).stdout).toContain('"pending": [\n    "20261121000000_init",\n    "20261121120000_change_notifications"\n  ]');
+    // Every migration of this build, whichever were added since this test was written.
+    const names = (await readMigrations()).map((migration) => migration.name);
+    expect(names.slice(0, 2)).toEqual(["20261121000000_init", "20261121120000_change_notifications"]);
+    expect(JSON.parse((await runCli(["migrate", "--status"], env)).stdout)).toMatchObject({ applied: [], pending: names });
     const first = await runCli(["migrate"], env);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain("Applied 2 migration(s): 20261121000000_init, 20261121120000_change_notifications");
+    expect(first.stdout).toContain(`Applied ${names.length} migration(s): ${names.join(", ")}`);
     const second = await runCli(["migrate"], env);
     expect(second.stdout).toContain("Database is up to date.");
   });
