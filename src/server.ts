@@ -12,6 +12,8 @@ import { type AuthServices, createAuthServices } from "./auth/services.js";
 import { buildSchema } from "./graphql/schema/index.js";
 import { createGraphQL } from "./graphql/yoga.js";
 import { createApp } from "./http/app.js";
+import { type DevelopmentAccess, createDevelopmentAccess } from "./http/development/access.js";
+import { publishDevelopmentServer } from "./http/development/server-file.js";
 import { Metrics } from "./http/metrics.js";
 import { localUrl } from "./http/url.js";
 import type { Logger } from "./logger.js";
@@ -24,6 +26,8 @@ export interface RunningServer {
   services: AuthServices;
   /** Committed changes from every replica, and the subscriptions reading them. */
   changes: ChangeFeed;
+  /** Development mode only: the secret of the development endpoints (`/dev/…`). */
+  development: DevelopmentAccess | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
   stop(): Promise<void>;
 }
@@ -57,13 +61,20 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const schema = buildSchema();
     const yoga = createGraphQL({ schema, services, changes: feed, logger });
     const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
-    const app = createApp({ services, metrics, migrations, yoga, logger });
+    const development = config.mode === "development" ? createDevelopmentAccess() : undefined;
+    const app = createApp({ services, metrics, migrations, yoga, logger, development });
     handle = getRequestListener(app.fetch);
+    // The CLI finds the running server (and its secret) here, so `gatehouse token` needs no database.
+    const unpublish =
+      development && !config.dataDir.startsWith("memory://")
+        ? await publishDevelopmentServer(config.dataDir, { url, secret: development.secret })
+        : async () => {};
     logger.info(
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
       "Gatehouse is listening",
     );
-    return { url, port, db, services, changes: feed, stop: gracefulStop(server, feed, db, config.server.shutdownTimeoutMs, logger) };
+    const stop = gracefulStop(server, feed, db, config.server.shutdownTimeoutMs, logger);
+    return { url, port, db, services, changes: feed, development, stop: async () => Promise.all([unpublish(), stop()]).then(() => {}) };
   } catch (error) {
     await changes?.close();
     await db?.close();

@@ -2,6 +2,7 @@
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
 import { longestOpenInvitationSeconds } from "../domain/invitations.js";
+import { DEVELOPMENT_TOKEN_MAX_TTL } from "../domain/tokens/development.js";
 import { TokenIssuer } from "../domain/tokens/issue.js";
 import type { Logger } from "../logger.js";
 import { KeyEncryption } from "./key-encryption.js";
@@ -56,6 +57,3 @@ export async function createAuthServices({ config, db, logger, issuer }: CreateA
     }),
   };
 }
-
-/** The longest development token `gatehouse token` mints (seconds). */
-export const DEVELOPMENT_TOKEN_MAX_TTL = 86_400;

@@ -1,14 +1,21 @@
-// `gatehouse token`: development tokens, minted by this process with the active signing key.
-// Refused outside development mode: in production, tokens come from the token endpoint only.
+// `gatehouse token`: development tokens (development mode only; in production, tokens come from the
+// token endpoint only). While a development server runs on the same data folder, the token comes
+// from it (`POST /dev/tokens`, with the secret from dev-server.json), so the embedded database it
+// holds is not needed here; otherwise this process opens the database and mints the token itself.
 import { type Command, Option } from "commander";
-import { DEVELOPMENT_TOKEN_MAX_TTL } from "../auth/services.js";
-import { loadConfig } from "../config/index.js";
+import { OAuthError, type OAuthErrorCode } from "../auth/oauth-error.js";
+import { type Config, loadConfig } from "../config/index.js";
+import {
+  DEVELOPMENT_TOKEN_MAX_TTL,
+  type DevelopmentToken,
+  type DevelopmentTokenRequest,
+  mintDevelopmentToken,
+} from "../domain/tokens/development.js";
 import { GatehouseError } from "../errors.js";
-import { IDENTITY_AUDIENCE } from "../domain/users.js";
+import { DEVELOPMENT_CLIENT, DEVELOPMENT_PATH, DEVELOPMENT_SECRET_HEADER } from "../http/development/access.js";
+import { type DevelopmentServer, readDevelopmentServer } from "../http/development/server-file.js";
 import { DATABASE_OPTIONS, configFlags, withConfigOptions } from "./config-options.js";
 import { withServices } from "./services.js";
-
-const CLI_CLIENT = "gatehouse-cli";
 
 interface TokenOptions {
   management?: boolean;
@@ -29,7 +36,8 @@ export function addTokenCommand(program: Command): void {
       .description(
         "Mint a development token (development mode only). --management: a management token. --user alone: an " +
           "identity token for the user (to exchange at /oauth/token, or for the viewer). --user or --application with " +
-          "--organization and/or --resource: the token the token endpoint would issue, by the same rules.",
+          "--organization and/or --resource: the token the token endpoint would issue, by the same rules. Prints only " +
+          "the token. While `gatehouse serve` runs in development on the same data folder, the token comes from it.",
       )
       .option("--management", "a management token (scopes from --scope, default `all`)")
       .option("--user <id-or-email>", "the user the token is for")
@@ -46,47 +54,75 @@ export function addTokenCommand(program: Command): void {
     if (config.mode !== "development") {
       throw new GatehouseError("FORBIDDEN", "development tokens are disabled: GATEHOUSE_MODE is production");
     }
-    const ttl = Number(options.ttl);
-    if (!Number.isInteger(ttl) || ttl < 1 || ttl > DEVELOPMENT_TOKEN_MAX_TTL) {
-      throw new GatehouseError("BAD_USER_INPUT", `--ttl must be between 1 and ${DEVELOPMENT_TOKEN_MAX_TTL} seconds`);
-    }
-    const subjects = [options.management, options.user, options.application].filter(Boolean).length;
-    if (subjects !== 1) throw new GatehouseError("BAD_USER_INPUT", "give exactly one of --management, --user, --application");
-    const scope = options.scope?.split(" ").filter(Boolean);
-
-    await withServices(config, async (services) => {
-      const { prisma } = services.db;
-      let token: { accessToken: string; scope: string[]; audience: string; expiresIn: number };
-      if (options.management) {
-        const scopes = scope ?? ["all"];
-        const audience = config.tokens.managementResource;
-        const claims = { sub: CLI_CLIENT, client_id: CLI_CLIENT, aud: audience, scope: scopes.join(" ") };
-        token = { accessToken: await services.tokens.sign(claims, ttl), scope: scopes, audience, expiresIn: ttl };
-      } else if (options.user && !options.organization && !options.resource) {
-        const user = await findUser(prisma, options.user);
-        const amr = options.amr?.split(",").filter(Boolean);
-        const claims = { sub: user.id, client_id: CLI_CLIENT, aud: IDENTITY_AUDIENCE, scope: "", ...(amr ? { amr } : {}) };
-        token = { accessToken: await services.tokens.sign(claims, ttl), scope: [], audience: IDENTITY_AUDIENCE, expiresIn: ttl };
-      } else {
-        const subject = options.user
-          ? ({ type: "user", id: (await findUser(prisma, options.user)).id } as const)
-          : ({ type: "application", id: options.application! } as const);
-        token = await services.tokens.issue({
-          subject,
-          clientId: subject.type === "application" ? subject.id : CLI_CLIENT,
-          ...(options.organization ? { organizationId: options.organization } : {}),
-          ...(options.resource ? { resource: options.resource } : {}),
-          ...(scope ? { scope } : {}),
-          ...(options.amr ? { amr: options.amr.split(",") } : {}),
-        });
-      }
-      console.log(options.json ? JSON.stringify(token, null, 2) : token.accessToken);
-    });
+    const request = tokenRequest(options);
+    const running = await readDevelopmentServer(config.dataDir);
+    const token = (running && (await mintThroughServer(running, request))) ?? (await mintHere(config, request));
+    console.log(options.json ? JSON.stringify(token, null, 2) : token.accessToken);
   });
 }
 
-async function findUser(prisma: import("../db/index.js").PrismaClient, idOrEmail: string) {
-  const user = await prisma.user.findFirst({ where: { OR: [{ id: idOrEmail }, { primaryEmail: idOrEmail }] } });
-  if (!user) throw new GatehouseError("NOT_FOUND", `no user with id or email ${idOrEmail}`);
-  return user;
+/** The development token request the options describe. */
+function tokenRequest(options: TokenOptions): DevelopmentTokenRequest {
+  const ttl = Number(options.ttl);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > DEVELOPMENT_TOKEN_MAX_TTL) {
+    throw new GatehouseError("BAD_USER_INPUT", `--ttl must be between 1 and ${DEVELOPMENT_TOKEN_MAX_TTL} seconds`);
+  }
+  const subjects = [options.management, options.user, options.application].filter(Boolean).length;
+  if (subjects !== 1) throw new GatehouseError("BAD_USER_INPUT", "give exactly one of --management, --user, --application");
+  const scopes = options.scope?.split(" ").filter(Boolean);
+  const amr = options.amr?.split(",").filter(Boolean);
+  if (options.management) return { kind: "management", ttl, ...(scopes ? { scopes } : {}) };
+  if (!options.organization && !options.resource) {
+    if (options.application) throw new GatehouseError("BAD_USER_INPUT", "--application needs --organization or --resource");
+    return { kind: "identity", userId: options.user!, ttl, ...(amr ? { amr } : {}) };
+  }
+  const subject = options.user ? { userId: options.user } : { applicationId: options.application! };
+  const rest = { ...(scopes ? { scopes } : {}), ...(amr ? { amr } : {}) };
+  return options.organization
+    ? { kind: "organization", ...subject, organizationId: options.organization, ...(options.resource ? { resource: options.resource } : {}), ...rest }
+    : { kind: "resource", ...subject, resource: options.resource!, ...rest };
+}
+
+/**
+ * The token from the running server; undefined when nobody answers at its address (a file left by a
+ * server that died), so the caller mints it here instead.
+ */
+async function mintThroughServer(server: DevelopmentServer, request: DevelopmentTokenRequest): Promise<DevelopmentToken | undefined> {
+  let response: Response;
+  try {
+    response = await fetch(`${server.url}${DEVELOPMENT_PATH}/tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [DEVELOPMENT_SECRET_HEADER]: server.secret },
+      body: JSON.stringify(request),
+    });
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") return undefined;
+    throw error;
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const code = (typeof body.error === "string" ? body.error : "server_error") as OAuthErrorCode;
+    const description = typeof body.error_description === "string" ? body.error_description : `HTTP ${response.status}`;
+    throw new OAuthError(code, `${description} (from the server at ${server.url})`);
+  }
+  return {
+    accessToken: String(body.access_token),
+    expiresIn: Number(body.expires_in),
+    scope: String(body.scope ?? "").split(" ").filter(Boolean),
+    audience: String(body.audience),
+  };
+}
+
+function mintHere(config: Config, request: DevelopmentTokenRequest): Promise<DevelopmentToken> {
+  return withServices(config, (services) =>
+    mintDevelopmentToken(
+      {
+        prisma: services.db.prisma,
+        tokens: services.tokens,
+        managementResource: config.tokens.managementResource,
+        clientId: DEVELOPMENT_CLIENT,
+      },
+      request,
+    ),
+  );
 }

@@ -15,6 +15,8 @@ import { brandingRoutes } from "./branding.js";
 import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
 import { securityHeaders } from "./security-headers.js";
+import { DEVELOPMENT_PATH, type DevelopmentAccess } from "./development/access.js";
+import { developmentRoutes } from "./development/routes.js";
 
 export interface AppDependencies {
   services: AuthServices;
@@ -22,9 +24,11 @@ export interface AppDependencies {
   migrations: Migration[];
   yoga: GatehouseYoga;
   logger: Logger;
+  /** Development mode only: opens the development endpoints (`/dev/…`) to local callers holding its secret. */
+  development?: DevelopmentAccess;
 }
 
-export function createApp({ services, metrics, migrations, yoga, logger }: AppDependencies): Hono {
+export function createApp({ services, metrics, migrations, yoga, logger, development }: AppDependencies): Hono {
   const { db } = services;
   const app = new Hono();
 
@@ -99,6 +103,7 @@ export function createApp({ services, metrics, migrations, yoga, logger }: AppDe
   );
 
   brandingRoutes(app, services);
+  if (development) app.route(DEVELOPMENT_PATH, developmentRoutes(services, development, logger));
 
   app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {

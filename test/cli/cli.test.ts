@@ -2,12 +2,16 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/index.js";
 import { readMigrations } from "../../src/db/migrate.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { runCli, serve } from "../support/cli.js";
 import { testBackend } from "../support/env.js";
+
+// Every test here starts Node processes (each loads the CLI through tsx); on a loaded machine one
+// start alone can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe("gatehouse --help", () => {
   it("documents every command", async () => {
@@ -225,6 +229,26 @@ describe("gatehouse bootstrap, seed, token and keys", () => {
     const refused = await runCli(["token", "--management"], { ...env, GATEHOUSE_MODE: "production", GATEHOUSE_ISSUER: "https://id.example.test" });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("development tokens are disabled: GATEHOUSE_MODE is production");
+  });
+
+  it("mints through the running development server (no database lock), printing only the token", async () => {
+    const server = await serve(env);
+    try {
+      const token = await runCli(["token", "--management", "--scope", "users:read"], env);
+      expect(token.stderr).toBe("");
+      expect(token.code).toBe(0);
+      expect(token.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+      // Signed by the server: its own address is the issuer (this process would say 127.0.0.1:4000).
+      const [, payload] = token.stdout.trim().split(".");
+      expect(JSON.parse(Buffer.from(payload!, "base64url").toString())).toMatchObject({ iss: server.url, scope: "users:read" });
+
+      const refused = await runCli(["token", "--management", "--scope", "root"], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("invalid_scope: unknown management scope(s): root");
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    await expect(stat(join(env.GATEHOUSE_DATA_DIR!, "dev-server.json"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("rotates keys, keeping the retired one listed", async () => {
