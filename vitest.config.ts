@@ -13,8 +13,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: tests spawn processes, browsers and servers, and CI machines are sometimes shared
+    // and loaded. Nothing asserts on wall-clock time; a timeout only ends a stuck test.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     reporters: ["default"],
   },
 });
