@@ -1,10 +1,13 @@
 // `npm run bench [-- <name>…] [options]`: Gatehouse's benchmarks. Each prints a table; nothing is asserted.
 // BENCH_SECONDS sets the duration of each load run (default 10).
 //   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build]
-// `compare` (Gatehouse beside oidc-provider and PostGraphile, as separate processes) runs only when named.
+//   npm run bench -- scale [--rounds 3] [--seconds 10] [--warmup 2] [--organizations 100000] [--build]
+// `compare` (Gatehouse beside oidc-provider and PostGraphile) and `scale` (a small database beside a
+// large one) start Gatehouse as separate processes and run only when named.
 import { parseArgs } from "node:util";
 import { benchCompare } from "./compare/index.js";
 import { benchMembers } from "./members.js";
+import { benchScale } from "./scale.js";
 import { benchSubscriptions } from "./subscriptions.js";
 import { benchTokens } from "./tokens.js";
 import { type Backend, postgresAvailable, report } from "./support.js";
@@ -16,6 +19,7 @@ const { values, positionals: selected } = parseArgs({
     seconds: { type: "string", default: process.env.BENCH_SECONDS ?? "10" },
     warmup: { type: "string", default: "2" },
     members: { type: "string", default: "10000" },
+    organizations: { type: "string", default: "100000" },
     build: { type: "boolean", default: false },
   },
 });
@@ -27,6 +31,16 @@ if (selected.includes("compare")) {
     seconds,
     warmup: Number(values.warmup),
     members: Number(values.members),
+    build: values.build,
+  });
+}
+
+if (selected.includes("scale")) {
+  await benchScale({
+    rounds: Number(values.rounds),
+    seconds,
+    warmup: Number(values.warmup),
+    organizations: Number(values.organizations),
     build: values.build,
   });
 }
