@@ -74,12 +74,21 @@ export async function startService(options: {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const pid = child.pid!;
+  let stopping = false;
+  // A server that dies under load must say so (its requests then count as errors in the table).
+  child.once("exit", (code, signal) => {
+    if (!stopping) console.error(`${options.name} exited during the run (${code ?? signal}):\n${output}`);
+  });
   return {
     name: options.name,
     url,
     pid,
-    memory: () => ({ rssMb: statusMb(pid, "VmRSS"), peakMb: statusMb(pid, "VmHWM") }),
+    memory: () =>
+      child.exitCode === null && child.signalCode === null
+        ? { rssMb: statusMb(pid, "VmRSS"), peakMb: statusMb(pid, "VmHWM") }
+        : { rssMb: Number.NaN, peakMb: Number.NaN },
     async stop() {
+      stopping = true;
       child.kill("SIGTERM");
       if (!(await exited(child, 15_000))) {
         child.kill("SIGKILL");
