@@ -18,6 +18,7 @@ import { maskError } from "./errors.js";
 import { createLoaders } from "./loaders.js";
 import { useExecutionBudget } from "./budget.js";
 import { useOperationCost } from "./cost.js";
+import { useInputBounds } from "./input-bounds.js";
 import { useOperationLimits } from "./limits.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -64,6 +65,7 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
     plugins: [
       useErrorCodes(),
       useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
+      useInputBounds(),
       useOperationCost(config.graphql.limits.maxCost),
       useExecutionBudget(config.graphql.execution),
       // Routers compose from `_service { sdl }`, which is not introspection and keeps working.
