@@ -63,7 +63,13 @@ export interface Config {
   secrets: string[] | undefined;
   tokens: TokenConfig;
   trustedIssuers: TrustedIssuerConfig[];
-  graphql: { rejectUnauthorizedOperations: boolean; limits: OperationLimits; execution: ExecutionBudget };
+  graphql: {
+    rejectUnauthorizedOperations: boolean;
+    limits: OperationLimits;
+    execution: ExecutionBudget;
+    /** Origins whose browser scripts may call /graphql (CORS, never with credentials); `*` for any. */
+    corsOrigins: "*" | string[];
+  };
   /** Bearer token that opens /metrics; undefined: no metrics endpoint. */
   metricsToken: string | undefined;
   /** Uploaded organization logos and favicons. */
@@ -168,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       rejectUnauthorizedOperations: v.rejectUnauthorizedOperations,
       limits: { maxDepth: v.maxDepth, maxAliases: v.maxAliases, maxTokens: v.maxTokens, maxCost: v.maxCost },
       execution: { timeoutMs: v.operationTimeoutMs, maxValues: v.maxResultValues },
+      corsOrigins: v.corsOrigins ?? [],
     },
     metricsToken: v.metricsToken,
     branding: { maxBytes: v.brandingMaxBytes },

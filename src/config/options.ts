@@ -105,6 +105,25 @@ const trustedIssuers = z.string().transform((text, context) => {
   return parsed.data;
 });
 
+/** `*`, or a list of origins exactly as browsers send them: scheme, host and port, no path. */
+const corsOrigins = z.string().transform((text, context): "*" | string[] => {
+  const origins = text.split(",").map((part) => part.trim()).filter(Boolean);
+  if (origins.length === 1 && origins[0] === "*") return "*";
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.origin !== origin) {
+      context.addIssue({ code: "custom", message: `must be \`*\` or origins like https://app.example.com (no path, no trailing slash); ${JSON.stringify(origin)} is not one` });
+      return z.NEVER;
+    }
+  }
+  return origins;
+});
+
 const seconds = (max: number) => positiveInt(max);
 
 export const optionSpecs = {
@@ -297,6 +316,14 @@ export const optionSpecs = {
       "Reject a whole GraphQL operation when any field in it is not authorized, instead of returning null and an error for that field.",
     defaultValue: "false",
     schema: booleanText,
+  }),
+  corsOrigins: option({
+    env: "GATEHOUSE_CORS_ORIGINS",
+    flag: "cors-origins",
+    valueName: "<origins>",
+    description:
+      "Comma-separated origins (`https://app.example.com`) whose browser scripts may call /graphql, or `*` for any. Unset: none. Never with credentials (cookies): Gatehouse reads bearer tokens only.",
+    schema: corsOrigins,
   }),
   metricsToken: option({
     env: "GATEHOUSE_METRICS_TOKEN",

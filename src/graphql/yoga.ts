@@ -13,6 +13,7 @@ import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
 import { authenticate } from "./authenticate.js";
 import type { GraphQLContext } from "./context.js";
+import { useCsrfPrevention } from "./csrf.js";
 import { useErrorCodes } from "./error-codes.js";
 import { maskError } from "./errors.js";
 import { createLoaders } from "./loaders.js";
@@ -53,6 +54,10 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
     renderGraphiQL: renderGraphiQLPage,
     graphiql: production ? false : { title: "Gatehouse GraphiQL", defaultQuery: DEFAULT_QUERY },
     landingPage: false,
+    // CORS is Hono's, with the configured allow-list (src/http/app.ts); Yoga's reflects any origin.
+    cors: false,
+    // No file uploads: a multipart body is a form a browser posts without asking (CSRF).
+    multipart: false,
     maskedErrors: { maskError },
     logging: {
       debug: (...args) => logger.debug({ args }, "graphql"),
@@ -63,6 +68,7 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
         args.every(isRefusal) ? logger.debug({ err: args[0] }, "graphql refusal") : logger.error({ err: args[0] }, "graphql error"),
     },
     plugins: [
+      useCsrfPrevention(),
       useErrorCodes(),
       useOperationLimits(config.graphql.limits, { hideSuggestions: production }),
       useInputBounds(),

@@ -73,7 +73,12 @@ export function createApp({ services, metrics, migrations, yoga, logger, develop
     }
   });
 
-  app.on(["GET", "POST", "OPTIONS"], GRAPHQL_PATH, (c) => yoga.fetch(c.req.raw, {}));
+  // Cross-origin scripts only from the configured origins (none by default), never with
+  // credentials: Gatehouse reads bearer tokens, and a cookie would make every origin's call
+  // count as the user's. Preflights end here.
+  const { corsOrigins } = services.config.graphql;
+  app.use(GRAPHQL_PATH, cors({ origin: corsOrigins, allowMethods: ["GET", "POST"], credentials: false, maxAge: 600 }));
+  app.on(["GET", "POST"], GRAPHQL_PATH, (c) => yoga.fetch(c.req.raw, {}));
   if (services.config.mode !== "production") {
     app.get(`${GRAPHIQL_ASSETS_PATH}/*`, async (c) => (await graphiqlAsset(c.req.path)) ?? c.notFound());
   }

@@ -32,6 +32,17 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads the CORS allow-list of /graphql: none by default, origins, or any", () => {
+    expect(loadConfig({}).graphql.corsOrigins).toEqual([]);
+    expect(loadConfig({ GATEHOUSE_CORS_ORIGINS: "https://app.example.com, http://localhost:5173" }).graphql.corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:5173",
+    ]);
+    expect(loadConfig({ GATEHOUSE_CORS_ORIGINS: "*" }).graphql.corsOrigins).toBe("*");
+    expect(() => loadConfig({ GATEHOUSE_CORS_ORIGINS: "https://app.example.com/" })).toThrow(/GATEHOUSE_CORS_ORIGINS must be `\*` or origins/);
+    expect(() => loadConfig({ GATEHOUSE_CORS_ORIGINS: "app.example.com" })).toThrow(/GATEHOUSE_CORS_ORIGINS/);
+  });
+
   it("switches to PostgreSQL when DATABASE_URL is set, with a configurable pool and the operation deadline per statement", () => {
     const config = loadConfig({ DATABASE_URL: "postgresql://db.internal:5432/gatehouse", DATABASE_POOL_SIZE: "25" });
     expect(config.database).toEqual({ kind: "postgres", url: "postgresql://db.internal:5432/gatehouse", poolSize: 25, statementTimeoutMs: 10_000 });
