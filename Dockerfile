@@ -6,12 +6,15 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY tools/schema-diff/package.json tools/schema-diff/
 COPY packages/client/package.json packages/client/
+COPY console/package.json console/
 COPY prisma.config.ts ./
 COPY prisma ./prisma
-# `npm ci` runs the `prepare` script, which generates the Prisma client offline.
-RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+# Scripts skipped here (the console's sources are not copied yet); the Prisma client is generated offline.
+RUN npm ci --ignore-scripts && npx prisma generate
+COPY tsconfig.json tsconfig.build.json schema.graphql ./
 COPY src ./src
+COPY console ./console
+# The server (tsc) and the console (type-checked against schema.graphql, bundled by Vite).
 RUN npm run build
 
 FROM node:20-bookworm-slim
@@ -21,9 +24,11 @@ ENV NODE_ENV=production \
     GATEHOUSE_DATA_DIR=/var/lib/gatehouse
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The tools/ workspace (a development aid) is left out; npm installs what the lockfile holds for the rest.
+# The tools/ and console/ workspaces are left out; npm installs what the lockfile holds for the rest.
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The console's built assets only; its build-time packages are devDependencies, left out above.
+COPY --from=build /app/console/dist ./console/dist
 COPY prisma ./prisma
 RUN mkdir -p /var/lib/gatehouse && chown node:node /var/lib/gatehouse
 USER node

@@ -74,6 +74,16 @@ export interface Config {
   metricsToken: string | undefined;
   /** Uploaded organization logos and favicons. */
   branding: { maxBytes: number };
+  /** The web console: served at `path` when enabled; `signIn` names the identity provider it uses. */
+  console: { enabled: boolean; path: string; signIn: ConsoleSignInConfig | undefined };
+}
+
+export interface ConsoleSignInConfig {
+  issuer: string;
+  clientId: string;
+  scope: string;
+  /** The trusted issuer's audience, asked for as `resource` so Gatehouse accepts the token. */
+  resource: string;
 }
 
 export class ConfigError extends OperatorError {
@@ -138,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (v.headersTimeoutMs > v.requestTimeoutMs) {
     problems.push(`${optionSpecs.headersTimeoutMs.env} must not exceed ${optionSpecs.requestTimeoutMs.env}`);
   }
+  const consoleSignIn = v.consoleIssuer ? consoleSignInOf(v, problems) : undefined;
+  if (!v.consoleIssuer && v.consoleClientId) problems.push(`${optionSpecs.consoleClientId.env} needs ${optionSpecs.consoleIssuer.env}`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = normalizeDataDir(v.dataDir);
@@ -178,7 +190,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     },
     metricsToken: v.metricsToken,
     branding: { maxBytes: v.brandingMaxBytes },
+    console: { enabled: v.console, path: v.consolePath, signIn: consoleSignIn },
   };
+}
+
+function consoleSignInOf(v: OptionValues, problems: string[]): ConsoleSignInConfig | undefined {
+  const trusted = v.trustedIssuers.find((entry) => entry.issuer === v.consoleIssuer);
+  if (!trusted) {
+    problems.push(`${optionSpecs.consoleIssuer.env} must be the issuer of one of GATEHOUSE_TRUSTED_ISSUERS (got ${JSON.stringify(v.consoleIssuer)})`);
+    return undefined;
+  }
+  if (!v.consoleClientId) {
+    problems.push(`${optionSpecs.consoleClientId.env} is required with ${optionSpecs.consoleIssuer.env}`);
+    return undefined;
+  }
+  const audience = Array.isArray(trusted.audience) ? trusted.audience[0]! : trusted.audience;
+  return { issuer: trusted.issuer, clientId: v.consoleClientId, scope: v.consoleScope, resource: audience };
 }
 
 function normalizeDataDir(dataDir: string): string {

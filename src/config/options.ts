@@ -393,6 +393,49 @@ export const optionSpecs = {
     defaultValue: "100000",
     schema: positiveInt(10_000_000),
   }),
+  console: option({
+    env: "GATEHOUSE_CONSOLE",
+    flag: "console",
+    valueName: "<bool>",
+    description: "Serve the web console (built into console/dist by `npm install` or `npm run build`).",
+    defaultValue: "true",
+    schema: booleanText,
+  }),
+  consolePath: option({
+    env: "GATEHOUSE_CONSOLE_PATH",
+    flag: "console-path",
+    valueName: "<path>",
+    description: "URL path of the web console.",
+    defaultValue: "/console",
+    schema: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /console (letters, digits, . _ ~ -; no trailing slash)")
+      .refine((path) => !["/graphql", "/oauth", "/.well-known", "/healthz", "/readyz", "/metrics"].some((taken) => path === taken || path.startsWith(`${taken}/`)), "must not be a path Gatehouse already serves"),
+  }),
+  consoleIssuer: option({
+    env: "GATEHOUSE_CONSOLE_ISSUER",
+    flag: "console-issuer",
+    valueName: "<url>",
+    description:
+      "Issuer (one of GATEHOUSE_TRUSTED_ISSUERS) where console users sign in with OpenID Connect; unset: only development sign-in.",
+    schema: httpUrl,
+  }),
+  consoleClientId: option({
+    env: "GATEHOUSE_CONSOLE_CLIENT_ID",
+    flag: "console-client-id",
+    valueName: "<id>",
+    description:
+      "Client id of the console at that issuer: a public client (PKCE, no secret) whose redirect URI is the console's URL plus /callback.",
+    schema: z.string().min(1, "must not be empty"),
+  }),
+  consoleScope: option({
+    env: "GATEHOUSE_CONSOLE_SCOPE",
+    flag: "console-scope",
+    valueName: "<scopes>",
+    description: "Scopes the console asks the issuer for (add offline_access to renew without a redirect).",
+    defaultValue: "openid profile email",
+    schema: z.string().min(1, "must not be empty"),
+  }),
   logLevel: option({
     env: "LOG_LEVEL",
     flag: "log-level",

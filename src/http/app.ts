@@ -12,6 +12,7 @@ import { GRAPHQL_PATH, type GatehouseYoga } from "../graphql/yoga.js";
 import type { Logger } from "../logger.js";
 import { JWKS_PATH, TOKEN_PATH, authorizationServerMetadata, jwksResponse } from "./oauth/metadata.js";
 import { brandingRoutes } from "./branding.js";
+import { mountConsole } from "./console.js";
 import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
 import { securityHeaders } from "./security-headers.js";
@@ -109,6 +110,19 @@ export function createApp({ services, metrics, migrations, yoga, logger, develop
 
   brandingRoutes(app, services);
   if (development) app.route(DEVELOPMENT_PATH, developmentRoutes(services, development, logger));
+  const { console: consoleConfig } = services.config;
+  if (consoleConfig.enabled) {
+    mountConsole(app, {
+      path: consoleConfig.path,
+      page: {
+        graphqlPath: GRAPHQL_PATH,
+        tokenPath: TOKEN_PATH,
+        managementResource: services.config.tokens.managementResource,
+        mode: services.config.mode,
+        oidc: consoleConfig.signIn ?? null,
+      },
+    });
+  }
 
   app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` }, 404));
   app.onError((error, c) => {

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type JWK, type JWTPayload, SignJWT, exportJWK, generateKeyPair, importJWK } from "jose";
-import Provider from "oidc-provider";
+import Provider, { type ClientMetadata } from "oidc-provider";
 
 export const GATEHOUSE_AUDIENCE = "https://gatehouse.example.test";
 const CLIENT_ID = "product-spa";
@@ -33,7 +33,12 @@ export interface IdentityProvider {
   close(): Promise<void>;
 }
 
-export async function startIdentityProvider(): Promise<IdentityProvider> {
+export interface IdentityProviderOptions {
+  /** More clients, made once the issuer's URL is known (a browser app's redirect URI may depend on it). */
+  clients?: (issuer: string) => Promise<ClientMetadata[]>;
+}
+
+export async function startIdentityProvider(options: IdentityProviderOptions = {}): Promise<IdentityProvider> {
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const privateJwk = { ...(await exportJWK(privateKey)), kid: "idp-key-1", alg: "RS256", use: "sig" };
   const accounts = new Map<string, Account>();
@@ -52,6 +57,7 @@ export async function startIdentityProvider(): Promise<IdentityProvider> {
         response_types: ["code"],
         redirect_uris: [REDIRECT_URI],
       },
+      ...(options.clients ? await options.clients(issuer) : []),
     ],
     findAccount: async (_context, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     extraTokenClaims: async (_context, token) => {

@@ -1,0 +1,174 @@
+// One machine-to-machine application: profile, custom data, secret rotation, global roles, its
+// organizations and roles there.
+import { Button, Card, Group, Modal, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { getRouteApi, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
+import { useMutation, useQuery } from "urql";
+import { useCan } from "../auth/context.tsx";
+import { ErrorAlert, JsonObjectField, parseJsonObject, usePages } from "../components/common.tsx";
+import { MembershipsTable } from "../components/memberships.tsx";
+import { GlobalRolePicker } from "../components/pickers.tsx";
+import { graphql } from "../graphql.ts";
+import { SecretOnce } from "./applications.tsx";
+import { AnchorLink } from "../components/links.tsx";
+
+const route = getRouteApi("/applications/$applicationId");
+
+const ApplicationQuery = graphql(`
+  query Application($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+    application(id: $id) {
+      id name description type customData createdAt
+      roles { id name }
+      organizations(first: $first, after: $after, last: $last, before: $before) {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges { node { organization { id name } roles { id name } } }
+      }
+    }
+  }
+`);
+
+const UpdateApplication = graphql(`mutation UpdateApplication($input: UpdateApplicationInput!) { updateApplication(input: $input) { id name description customData } }`);
+const RotateSecret = graphql(`mutation RotateApplicationSecret($id: ID!) { rotateApplicationSecret(input: { id: $id }) { clientId clientSecret } }`);
+const SetApplicationGlobalRoles = graphql(`mutation SetApplicationGlobalRoles($input: ApplicationGlobalRolesInput!) { setApplicationGlobalRoles(input: $input) { id roles { id name } } }`);
+const DeleteApplication = graphql(`mutation DeleteApplication($id: ID!) { deleteApplication(input: { id: $id }) }`);
+
+export function ApplicationPage() {
+  const { applicationId } = route.useParams();
+  const pages = usePages(applicationId);
+  const [{ data, error }, refetch] = useQuery({ query: ApplicationQuery, variables: { id: applicationId, ...pages.variables } });
+  const application = data?.application;
+  if (error && !application) return <ErrorAlert error={error} />;
+  if (data && !application) return <ErrorAlert title="Not found" error="This application does not exist (any more)." />;
+  if (!application) return null;
+  return (
+    <Stack maw={860}>
+      <AnchorLink to="/applications" size="sm">← Applications</AnchorLink>
+      <Title order={1}>{application.name}</Title>
+      <Text size="xs" c="dimmed">Client id <code>{application.id}</code></Text>
+      <ApplicationProfile key={application.id} application={application} />
+      <SecretRotation applicationId={application.id} />
+      <ApplicationGlobalRoles key={`${application.id}-roles`} applicationId={application.id} roleIds={application.roles.map((role) => role.id)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+      <Card withBorder>
+        <Stack>
+          <Title order={2} size="h4">Organizations</Title>
+          <MembershipsTable connection={application.organizations} pages={pages} />
+        </Stack>
+      </Card>
+      <DeleteApplicationCard application={application} />
+    </Stack>
+  );
+}
+
+function ApplicationProfile({ application }: { application: { id: string; name: string; description: string | null; customData?: Record<string, unknown> | null } }) {
+  const writable = useCan()("applications:write");
+  const [name, setName] = useState(application.name);
+  const [description, setDescription] = useState(application.description ?? "");
+  const [customData, setCustomData] = useState(application.customData ? JSON.stringify(application.customData, null, 2) : "");
+  const [{ error, fetching }, save] = useMutation(UpdateApplication);
+  const parsed = parseJsonObject(customData);
+  const submit = async () => {
+    if (parsed.error) return;
+    const result = await save({ input: { id: application.id, name, description: description || null, customData: parsed.value ?? null } });
+    if (result.data) notifications.show({ message: "Application saved." });
+  };
+  return (
+    <Card withBorder>
+      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
+        <Stack>
+          <Title order={2} size="h4">Profile</Title>
+          <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} disabled={!writable} />
+          <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} disabled={!writable} />
+          <JsonObjectField label="Custom data" value={customData} onChange={setCustomData} error={parsed.error} disabled={!writable} />
+          <ErrorAlert error={error} />
+          {writable && (
+            <Group justify="flex-end">
+              <Button type="submit" loading={fetching} disabled={Boolean(parsed.error)}>Save</Button>
+            </Group>
+          )}
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function SecretRotation({ applicationId }: { applicationId: string }) {
+  const writable = useCan()("applications:write");
+  const [confirming, setConfirming] = useState(false);
+  const [secret, setSecret] = useState<{ clientId: string; clientSecret: string } | null>(null);
+  const [{ error, fetching }, rotate] = useMutation(RotateSecret);
+  if (!writable) return null;
+  const close = () => {
+    setConfirming(false);
+    setSecret(null);
+  };
+  return (
+    <Card withBorder>
+      <Stack align="flex-start">
+        <Title order={2} size="h4">Client secret</Title>
+        <Text size="sm">Rotating replaces the secret; the old one stops working at once.</Text>
+        <Button variant="default" onClick={() => setConfirming(true)}>Rotate secret</Button>
+      </Stack>
+      <Modal opened={confirming} onClose={close} title="Rotate client secret">
+        {secret ? <SecretOnce credentials={secret} onDone={close} /> : (
+          <Stack>
+            <Text>Services using the current secret fail until they get the new one.</Text>
+            <ErrorAlert error={error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>Cancel</Button>
+              <Button color="red" loading={fetching} onClick={() => void rotate({ id: applicationId }).then((result) => { if (result.data) setSecret(result.data.rotateApplicationSecret); })}>Rotate</Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+    </Card>
+  );
+}
+
+function ApplicationGlobalRoles({ applicationId, roleIds: initial, onDone }: { applicationId: string; roleIds: string[]; onDone: () => void }) {
+  const writable = useCan()("applications:write");
+  const [roleIds, setRoleIds] = useState(initial);
+  const [{ error, fetching }, save] = useMutation(SetApplicationGlobalRoles);
+  if (!writable) return null;
+  return (
+    <Card withBorder>
+      <Stack>
+        <Title order={2} size="h4">Global roles</Title>
+        <GlobalRolePicker type="MACHINE_TO_MACHINE" label="Global roles" value={roleIds} onChange={setRoleIds} />
+        <ErrorAlert error={error} />
+        <Group justify="flex-end">
+          <Button loading={fetching} onClick={() => void save({ input: { applicationId, roleIds } }).then((result) => { if (result.data) { notifications.show({ message: "Global roles saved." }); onDone(); } })}>
+            Save global roles
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+function DeleteApplicationCard({ application }: { application: { id: string; name: string } }) {
+  const writable = useCan()("applications:write");
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [{ error, fetching }, remove] = useMutation(DeleteApplication);
+  if (!writable) return null;
+  return (
+    <Card withBorder>
+      <Stack align="flex-start">
+        <Title order={2} size="h4">Delete application</Title>
+        <Button color="red" onClick={() => setOpen(true)}>Delete application</Button>
+      </Stack>
+      <Modal opened={open} onClose={() => setOpen(false)} title={`Delete ${application.name}?`}>
+        <Stack>
+          <Text>Its organization memberships and roles go with it; its tokens stop being issued.</Text>
+          <ErrorAlert error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)}>Cancel</Button>
+            <Button color="red" loading={fetching} onClick={() => void remove({ id: application.id }).then(async (result) => { if (result.data) { setOpen(false); await navigate({ to: "/applications" }); } })}>Delete</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Card>
+  );
+}

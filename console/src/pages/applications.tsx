@@ -1,0 +1,123 @@
+// Machine-to-machine applications: search, pages, create (the secret is shown once).
+import { Alert, Anchor, Button, Code, CopyButton, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { useState } from "react";
+import { useMutation, useQuery } from "urql";
+import { useCan } from "../auth/context.tsx";
+import { ErrorAlert, Pager, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { graphql } from "../graphql.ts";
+import { AnchorLink } from "../components/links.tsx";
+
+const ApplicationsQuery = graphql(`
+  query Applications($search: String, $first: Int, $after: String, $last: Int, $before: String) {
+    applications(search: $search, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { node { id name description createdAt } }
+    }
+  }
+`);
+
+const CreateApplication = graphql(`
+  mutation CreateApplication($input: CreateApplicationInput!) {
+    createApplication(input: $input) { clientId clientSecret application { id name } }
+  }
+`);
+
+export function ApplicationsPage() {
+  const can = useCan();
+  const [search, settled, setSearch] = useSearch();
+  const pages = usePages(settled);
+  const [{ data, error }, refetch] = useQuery({ query: ApplicationsQuery, variables: { search: settled || undefined, ...pages.variables } });
+  const [creating, setCreating] = useState(false);
+  const connection = data?.applications;
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>Applications</Title>
+        {can("applications:write") && <Button onClick={() => setCreating(true)}>Create application</Button>}
+      </Group>
+      <Text c="dimmed">Machine-to-machine applications get tokens with client credentials, for Gatehouse's API, your APIs or an organization.</Text>
+      <SearchInput label="Search applications" value={search} onChange={setSearch} />
+      <ErrorAlert error={error} />
+      <Table striped aria-label="Applications">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Description</Table.Th>
+            <Table.Th>Client id</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {connection?.edges.map(({ node }) => (
+            <Table.Tr key={node.id}>
+              <Table.Td>
+                <AnchorLink to="/applications/$applicationId" params={{ applicationId: node.id }}>
+                  {node.name}
+                </AnchorLink>
+              </Table.Td>
+              <Table.Td>{node.description}</Table.Td>
+              <Table.Td><Code>{node.id}</Code></Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="applications" />
+      <CreateApplicationModal opened={creating} onClose={() => setCreating(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+    </Stack>
+  );
+}
+
+function CreateApplicationModal({ opened, onClose, onDone }: { opened: boolean; onClose: () => void; onDone: () => void }) {
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [secret, setSecret] = useState<{ clientId: string; clientSecret: string } | null>(null);
+  const [{ error, fetching }, create] = useMutation(CreateApplication);
+  const close = () => {
+    setName("");
+    setDescription("");
+    setSecret(null);
+    onClose();
+  };
+  const submit = async () => {
+    const result = await create({ input: { name, description: description || undefined } });
+    if (!result.data) return;
+    setSecret({ clientId: result.data.createApplication.clientId, clientSecret: result.data.createApplication.clientSecret });
+    onDone();
+  };
+  return (
+    <Modal opened={opened} onClose={close} title="Create application">
+      {secret ? <SecretOnce credentials={secret} onDone={close} /> : (
+        <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
+          <Stack>
+            <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
+            <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
+            <ErrorAlert error={error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>Cancel</Button>
+              <Button type="submit" loading={fetching}>Create</Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+/** Client credentials, shown once: Gatehouse keeps only a hash of the secret. */
+export function SecretOnce({ credentials, onDone }: { credentials: { clientId: string; clientSecret: string }; onDone: () => void }) {
+  return (
+    <Stack>
+      <Alert color="yellow" title="Copy the secret now">
+        It is shown only this once; Gatehouse keeps no readable copy. Rotate it if it is lost.
+      </Alert>
+      <TextInput label="Client id" readOnly value={credentials.clientId} />
+      <TextInput label="Client secret" readOnly value={credentials.clientSecret} />
+      <Group justify="flex-end">
+        <CopyButton value={credentials.clientSecret}>
+          {({ copied, copy }) => <Button variant="default" onClick={copy}>{copied ? "Copied" : "Copy secret"}</Button>}
+        </CopyButton>
+        <Button onClick={onDone}>Done</Button>
+      </Group>
+    </Stack>
+  );
+}

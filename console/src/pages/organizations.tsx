@@ -1,0 +1,133 @@
+// Organizations: search, pages, create; a guide to organizations and the template.
+import { Accordion, Anchor, Badge, Button, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
+import { useMutation, useQuery } from "urql";
+import { useCan } from "../auth/context.tsx";
+import { ErrorAlert, Pager, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { graphql } from "../graphql.ts";
+import { AnchorLink } from "../components/links.tsx";
+
+const OrganizationsQuery = graphql(`
+  query Organizations($search: String, $first: Int, $after: String, $last: Int, $before: String) {
+    organizations(search: $search, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { node { id name description isMfaRequired createdAt } }
+    }
+  }
+`);
+
+const CreateOrganization = graphql(`
+  mutation CreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) { id name }
+  }
+`);
+
+export function OrganizationsPage() {
+  const can = useCan();
+  const [search, settledSearch, setSearch] = useSearch();
+  const pages = usePages(settledSearch);
+  const [{ data, error, fetching }] = useQuery({ query: OrganizationsQuery, variables: { search: settledSearch || undefined, ...pages.variables } });
+  const [creating, setCreating] = useState(false);
+  const connection = data?.organizations;
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>Organizations</Title>
+        {can("organizations:write") && <Button onClick={() => setCreating(true)}>Create organization</Button>}
+      </Group>
+      <OrganizationGuide />
+      <SearchInput label="Search organizations" value={search} onChange={setSearch} />
+      <ErrorAlert error={error} />
+      <Table striped aria-label="Organizations" aria-busy={fetching}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Description</Table.Th>
+            <Table.Th>MFA</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {connection?.edges.map(({ node }) => (
+            <Table.Tr key={node.id}>
+              <Table.Td>
+                <AnchorLink to="/organizations/$organizationId" params={{ organizationId: node.id }}>
+                  {node.name}
+                </AnchorLink>
+              </Table.Td>
+              <Table.Td>{node.description}</Table.Td>
+              <Table.Td>{node.isMfaRequired ? <Badge>Required</Badge> : <Text size="sm" c="dimmed">Optional</Text>}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {connection && connection.totalCount === 0 && <Text c="dimmed">No organizations{settledSearch ? " match" : " yet"}.</Text>}
+      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="organizations" />
+      <CreateOrganizationModal opened={creating} onClose={() => setCreating(false)} />
+    </Stack>
+  );
+}
+
+function CreateOrganizationModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const navigate = useNavigate();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [{ error, fetching }, create] = useMutation(CreateOrganization);
+  const submit = async () => {
+    const result = await create({ input: { name, description: description || undefined } });
+    if (result.data) {
+      setName("");
+      setDescription("");
+      onClose();
+      await navigate({ to: "/organizations/$organizationId", params: { organizationId: result.data.createOrganization.id } });
+    }
+  };
+  return (
+    <Modal opened={opened} onClose={onClose} title="Create organization">
+      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
+        <Stack>
+          <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
+          <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
+          <ErrorAlert error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>Cancel</Button>
+            <Button type="submit" loading={fetching}>Create</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function OrganizationGuide() {
+  return (
+    <Accordion variant="contained">
+      <Accordion.Item value="guide">
+        <Accordion.Control>How organizations work</Accordion.Control>
+        <Accordion.Panel>
+          <Stack gap="xs">
+            <Text size="sm">
+              An organization is a customer of your product: a team, a company, a tenant. Users join it as members, and
+              machine-to-machine applications can join it too. What a member may do inside it comes from the roles they hold there.
+            </Text>
+            <Text size="sm">
+              Every organization shares one <AnchorLink to="/organization-template">organization template</AnchorLink>:
+              organization permissions (such as <code>invite:users</code>) and organization roles that bundle them, each role for
+              users or for machine-to-machine applications. Roles may also hold permissions of your API resources. Change the
+              template once and it applies to every organization.
+            </Text>
+            <Text size="sm">
+              A product asks Gatehouse's token endpoint for an organization token: it carries the permissions that the member's roles
+              grant in that organization. Organizations that require MFA refuse tokens to users without MFA.
+            </Text>
+            <Text size="sm">
+              Start with the template: create the permissions, then the roles. Then create an organization, add members with their
+              roles, and add applications with machine-to-machine roles.
+            </Text>
+          </Stack>
+        </Accordion.Panel>
+      </Accordion.Item>
+    </Accordion>
+  );
+}

@@ -1,0 +1,80 @@
+// Serving the console: the app at its path (any route under it answers the page), hashed assets
+// cached for good, a strict Content-Security-Policy with a fresh nonce, the page's configuration in
+// meta tags, and the options that move it or turn it off.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+let server: TestServer;
+let moved: TestServer;
+let off: TestServer;
+
+beforeAll(async () => {
+  [server, moved, off] = await Promise.all([
+    startTestServer(),
+    startTestServer({ env: { GATEHOUSE_CONSOLE_PATH: "/admin/console" } }),
+    startTestServer({ env: { GATEHOUSE_CONSOLE: "false" } }),
+  ]);
+}, 180_000);
+afterAll(async () => {
+  await Promise.all([server?.close(), moved?.close(), off?.close()]);
+});
+
+function meta(html: string, name: string): string | undefined {
+  return new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+}
+
+describe("console serving", () => {
+  it("answers the page at the console path and at any route under it, never cached, with a strict CSP", async () => {
+    for (const path of ["/console", "/console/", "/console/organizations/some-id"]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("content-type")).toContain("text/html");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      const csp = response.headers.get("content-security-policy")!;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain("unsafe-inline");
+      const html = await response.text();
+      expect(html).toContain('<base href="/console/">');
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      const nonce = meta(html, "csp-nonce")!;
+      expect(csp).toContain(`style-src 'self' 'nonce-${nonce}'`);
+      expect(JSON.parse(meta(html, "gatehouse-console")!)).toMatchObject({
+        basePath: "/console",
+        graphqlPath: "/graphql",
+        tokenPath: "/oauth/token",
+        managementResource: "urn:gatehouse:management",
+        oidc: null,
+      });
+    }
+    const [first, second] = await Promise.all([fetch(`${server.url}/console`), fetch(`${server.url}/console`)]);
+    expect(meta(await first.text(), "csp-nonce")).not.toBe(meta(await second.text(), "csp-nonce"));
+  });
+
+  it("serves hashed assets as immutable, and a missing one as 404 rather than the page", async () => {
+    const html = await (await fetch(`${server.url}/console`)).text();
+    const script = /<script type="module" crossorigin src="\.\/(assets\/[^"]+\.js)"><\/script>/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}/console/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toContain("javascript");
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    await asset.arrayBuffer();
+    const missing = await fetch(`${server.url}/console/assets/gone-0000.js`);
+    expect(missing.status).toBe(404);
+    await missing.arrayBuffer();
+  });
+
+  it("moves with GATEHOUSE_CONSOLE_PATH and is gone with GATEHOUSE_CONSOLE=false", async () => {
+    const page = await fetch(`${moved.url}/admin/console/users`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<base href="/admin/console/">');
+    const old = await fetch(`${moved.url}/console`);
+    expect(old.status).toBe(404);
+    await old.arrayBuffer();
+    const none = await fetch(`${off.url}/console`);
+    expect(none.status).toBe(404);
+    await none.arrayBuffer();
+  });
+});
