@@ -2,7 +2,7 @@
 // only: the template (permissions invite:users and remove:users; roles admin with both, member
 // with invite:users, and a machine-to-machine role), users and an application, an organization
 // with two users added at once with roles, a role change, require MFA, the application with its
-// role. Then the token endpoint answers with exactly what the UI set.
+// role, a logo uploaded and shown at its public URL. Then the token endpoint answers with exactly what the UI set.
 import { decodeJwt } from "jose";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,9 @@ import { identityToken, requestToken, TOKEN_EXCHANGE, ACCESS_TOKEN_TYPE } from "
 import { choose, closed, type ConsoleWorld, dialog, linkedUser, manage, row, signIn, startConsoleWorld, WAIT } from "./support.js";
 
 let world: ConsoleWorld;
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
 
 beforeAll(async () => {
   world = await startConsoleWorld();
@@ -123,6 +126,21 @@ describe("console: the organization docs' example", () => {
     await requireMfa.click();
     await page.getByText("MFA required", { exact: true }).waitFor();
     await expect.poll(() => requireMfa.isChecked(), { timeout: WAIT }).toBe(true);
+
+    // A logo, uploaded from the organization page, shown there and served publicly at its URL.
+    const logo = page.getByRole("region", { name: "Logo", exact: true });
+    const chooser = page.waitForEvent("filechooser");
+    await logo.getByRole("button", { name: "Upload logo", exact: true }).click();
+    await (await chooser).setFiles({ name: "logo.png", mimeType: "image/png", buffer: PNG });
+    const shown = logo.getByRole("img", { name: "Logo of the organization", exact: true });
+    await shown.waitFor();
+    const logoUrl = (await shown.getAttribute("src"))!;
+    expect(logoUrl).toMatch(/\/branding\/images\/[0-9a-f]{64}$/);
+    await expect.poll(() => shown.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth), { timeout: WAIT }).toBe(1);
+    const publicLogo = await fetch(logoUrl);
+    expect(publicLogo.status).toBe(200);
+    expect(publicLogo.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await publicLogo.arrayBuffer()).equals(PNG)).toBe(true);
 
     // The application, with the machine-to-machine role.
     await page.getByRole("tab", { name: "Machine-to-machine", exact: true }).click();
