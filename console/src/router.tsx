@@ -2,10 +2,14 @@
 import { createRootRoute, createRoute, createRouter, redirect } from "@tanstack/react-router";
 import { Layout } from "./components/layout.tsx";
 import { config } from "./config.ts";
+import { ApiResourcePage } from "./pages/api-resource.tsx";
+import { ApiResourcesPage } from "./pages/api-resources.tsx";
 import { ApplicationPage } from "./pages/application.tsx";
 import { ApplicationsPage } from "./pages/applications.tsx";
+import { AuditLogPage } from "./pages/audit-log.tsx";
 import { OrganizationPage } from "./pages/organization.tsx";
 import { OrganizationsPage } from "./pages/organizations.tsx";
+import { GlobalRolesPage } from "./pages/roles.tsx";
 import { TemplatePage } from "./pages/template.tsx";
 import { UserPage } from "./pages/user.tsx";
 import { UsersPage } from "./pages/users.tsx";
@@ -27,6 +31,10 @@ const routeTree = rootRoute.addChildren([
   createRoute({ getParentRoute: () => rootRoute, path: "/users/$userId", component: UserPage }),
   createRoute({ getParentRoute: () => rootRoute, path: "/applications", component: ApplicationsPage }),
   createRoute({ getParentRoute: () => rootRoute, path: "/applications/$applicationId", component: ApplicationPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/api-resources", component: ApiResourcesPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/api-resources/$resourceId", component: ApiResourcePage }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/roles", component: GlobalRolesPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/audit-log", component: AuditLogPage }),
 ]);
 
 export const router = createRouter({ routeTree, basepath: config.basePath || "/" });

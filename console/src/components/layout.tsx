@@ -1,18 +1,22 @@
 // The frame of every page: navigation on the left, the page on the right.
 import { AppShell, Button, Group, Text, Title } from "@mantine/core";
 import { Outlet, useRouterState } from "@tanstack/react-router";
-import { useSignedIn } from "../auth/context.tsx";
+import { useCan, useSignedIn } from "../auth/context.tsx";
 import { NavLinkLink } from "./links.tsx";
 
 const sections = [
-  { to: "/organizations", label: "Organizations" },
-  { to: "/organization-template", label: "Organization template" },
-  { to: "/users", label: "Users" },
-  { to: "/applications", label: "Applications" },
+  { to: "/organizations", label: "Organizations", scope: "organizations:read" },
+  { to: "/organization-template", label: "Organization template", scope: "template:read" },
+  { to: "/users", label: "Users", scope: "users:read" },
+  { to: "/applications", label: "Applications", scope: "applications:read" },
+  { to: "/api-resources", label: "API resources", scope: "resources:read" },
+  { to: "/roles", label: "Global roles", scope: "resources:read" },
+  { to: "/audit-log", label: "Audit log", scope: "audit:read" },
 ] as const;
 
 export function Layout() {
   const { session } = useSignedIn();
+  const can = useCan();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: "sm" }} padding="lg">
@@ -27,7 +31,7 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Sections">
-        {sections.map((section) => (
+        {sections.filter((section) => can(section.scope)).map((section) => (
           <NavLinkLink
             key={section.to}
             to={section.to}

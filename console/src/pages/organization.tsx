@@ -8,6 +8,8 @@ import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
 import { ErrorAlert, JsonObjectField, Pager, parseJsonObject, SearchInput, usePages, useSearch } from "../components/common.tsx";
 import { BrandingCard } from "../components/branding.tsx";
+import { InvitationsTab } from "../components/invitations.tsx";
+import { JitCard } from "../components/jit.tsx";
 import { useRefetchOnChange } from "../components/live.ts";
 import { ApplicationPicker, OrganizationRolePicker, UserPicker, userLabel } from "../components/pickers.tsx";
 import { graphql } from "../graphql.ts";
@@ -124,6 +126,7 @@ export function OrganizationPage() {
         <Tabs.List>
           <Tabs.Tab value="members">Members</Tabs.Tab>
           <Tabs.Tab value="applications">Machine-to-machine</Tabs.Tab>
+          <Tabs.Tab value="invitations">Invitations</Tabs.Tab>
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
           <Tabs.Tab value="guide">Guide</Tabs.Tab>
         </Tabs.List>
@@ -133,9 +136,15 @@ export function OrganizationPage() {
         <Tabs.Panel value="applications" pt="md">
           <ApplicationsTab organizationId={organization.id} />
         </Tabs.Panel>
+        <Tabs.Panel value="invitations" pt="md">
+          <InvitationsTab organizationId={organization.id} />
+        </Tabs.Panel>
         <Tabs.Panel value="settings" pt="md">
           <SettingsTab organization={organization} />
-          <BrandingCard organizationId={organization.id} branding={organization.branding} onChange={() => refetch({ requestPolicy: "network-only" })} />
+          <Stack maw={720} mt="md">
+            <BrandingCard organizationId={organization.id} branding={organization.branding} onChange={() => refetch({ requestPolicy: "network-only" })} />
+            <JitCard organizationId={organization.id} />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="guide" pt="md">
           <OrganizationGuide />

@@ -1,0 +1,74 @@
+// The audit log: newest first, narrowed by exact organization, actor, action or target.
+import { Button, Code, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { useState } from "react";
+import { useQuery } from "urql";
+import { ErrorAlert, formatDate, Pager, usePages } from "../components/common.tsx";
+import { graphql } from "../graphql.ts";
+
+const AuditEventsQuery = graphql(`
+  query AuditEvents($organizationId: ID, $actor: String, $action: String, $targetType: String, $targetId: ID, $first: Int, $after: String, $last: Int, $before: String) {
+    auditEvents(organizationId: $organizationId, actor: $actor, action: $action, targetType: $targetType, targetId: $targetId, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { node { id at actor action targetType targetId organizationId data } }
+    }
+  }
+`);
+
+const filterFields = [
+  { key: "action", label: "Action", placeholder: "organization.created" },
+  { key: "actor", label: "Actor", placeholder: "user:… or application:…" },
+  { key: "organizationId", label: "Organization id", placeholder: "" },
+  { key: "targetType", label: "Target type", placeholder: "organization" },
+  { key: "targetId", label: "Target id", placeholder: "" },
+] as const;
+
+type Filters = Record<(typeof filterFields)[number]["key"], string>;
+const empty: Filters = { action: "", actor: "", organizationId: "", targetType: "", targetId: "" };
+
+export function AuditLogPage() {
+  const [draft, setDraft] = useState<Filters>(empty);
+  const [filters, setFilters] = useState<Filters>(empty);
+  const pages = usePages(JSON.stringify(filters));
+  const variables = Object.fromEntries(Object.entries(filters).filter(([, value]) => value.trim()).map(([key, value]) => [key, value.trim()]));
+  const [{ data, error }] = useQuery({ query: AuditEventsQuery, variables: { ...variables, ...pages.variables }, requestPolicy: "network-only" });
+  const connection = data?.auditEvents;
+  return (
+    <Stack>
+      <Title order={1}>Audit log</Title>
+      <form onSubmit={(event) => { event.preventDefault(); setFilters(draft); }}>
+        <Group align="flex-end">
+          {filterFields.map((field) => (
+            <TextInput key={field.key} label={field.label} placeholder={field.placeholder} value={draft[field.key]} onChange={(event) => { const value = event.currentTarget.value; setDraft((current) => ({ ...current, [field.key]: value })); }} />
+          ))}
+          <Button type="submit">Filter</Button>
+          <Button variant="default" onClick={() => { setDraft(empty); setFilters(empty); }}>Clear</Button>
+        </Group>
+      </form>
+      <ErrorAlert error={error} />
+      <Table striped aria-label="Audit events">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>When</Table.Th>
+            <Table.Th>Actor</Table.Th>
+            <Table.Th>Action</Table.Th>
+            <Table.Th>Target</Table.Th>
+            <Table.Th>Details</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {connection?.edges.map(({ node }) => (
+            <Table.Tr key={node.id}>
+              <Table.Td><Text size="sm">{formatDate(node.at)}</Text></Table.Td>
+              <Table.Td><Code>{node.actor}</Code></Table.Td>
+              <Table.Td><Code>{node.action}</Code></Table.Td>
+              <Table.Td><Text size="sm">{node.targetType} {node.targetId && <Code>{node.targetId}</Code>}</Text></Table.Td>
+              <Table.Td><Code block fz="xs">{JSON.stringify(node.data)}</Code></Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="events" />
+    </Stack>
+  );
+}
