@@ -18,7 +18,7 @@ function signInMethod() {
   if (devSecret) return developmentSignIn(devSecret);
   return {
     obtain(): never {
-      throw new Error("No sign-in is configured: run Gatehouse in development mode, or configure the console's identity provider.");
+      throw new Error("Sign-in is not configured: set GATEHOUSE_CONSOLE_ISSUER and GATEHOUSE_CONSOLE_CLIENT_ID (see docs/console.md).");
     },
   };
 }
