@@ -410,7 +410,7 @@ export const optionSpecs = {
     schema: z
       .string()
       .regex(/^(\/[A-Za-z0-9._~-]+)+$/, "must be a path such as /console (letters, digits, . _ ~ -; no trailing slash)")
-      .refine((path) => !["/graphql", "/oauth", "/.well-known", "/healthz", "/readyz", "/metrics"].some((taken) => path === taken || path.startsWith(`${taken}/`)), "must not be a path Gatehouse already serves"),
+      .refine((path) => !["/graphql", "/oauth", "/.well-known", "/healthz", "/readyz", "/metrics", "/branding", "/dev"].some((taken) => path === taken || path.startsWith(`${taken}/`)), "must not be a path Gatehouse already serves"),
   }),
   consoleIssuer: option({
     env: "GATEHOUSE_CONSOLE_ISSUER",
