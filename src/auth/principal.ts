@@ -3,6 +3,7 @@
 //   organization — a Gatehouse organization token (its organization id and permissions);
 //   identity     — a signed-in user: a trusted issuer's token, or a Gatehouse identity token.
 import type { PrismaClient } from "../db/index.js";
+import { type ManagementScope, allowsManagementScope } from "../domain/management.js";
 import { type Subject, grantedOrganizationScopes, subjectKey } from "../domain/tokens/grants.js";
 import { IDENTITY_AUDIENCE, userForIdentity } from "../domain/users.js";
 import type { AuthServices } from "./services.js";
@@ -81,4 +82,14 @@ export function principalUserId(principal: Principal | null): string | undefined
 export function actorOf(principal: Principal | null): string {
   if (!principal) return "anonymous";
   return subjectKey(principal.kind === "identity" ? { type: "user", id: principal.userId } : principal.subject);
+}
+
+/** Whether a management token holds `scope` (directly, or through a scope that implies it). */
+export function holdsManagementScope(principal: Principal | null, scope: ManagementScope): boolean {
+  return principal?.kind === "management" && allowsManagementScope(principal.scopes, scope);
+}
+
+/** Whether an organization token for `organizationId` holds `permission` there. */
+export function holdsOrganizationPermission(principal: Principal | null, organizationId: string, permission: string): boolean {
+  return principal?.kind === "organization" && principal.organizationId === organizationId && principal.scopes.has(permission);
 }

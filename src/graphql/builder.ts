@@ -9,7 +9,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import GatehouseAuthPlugin from "./auth/plugin.js";
-import { principalUserId } from "../auth/principal.js";
+import { holdsManagementScope, holdsOrganizationPermission, principalUserId } from "../auth/principal.js";
 import { allowsManagementScope } from "../domain/management.js";
 import { type GatehouseAuthScopes, guardedByParent } from "./auth/rules.js";
 import type { GraphQLContext } from "./context.js";
@@ -70,7 +70,7 @@ export function createBuilder() {
       authScopes: ({ principal, loaders }) => ({
         public: true,
         authenticated: principal !== null,
-        management: (scope) => principal?.kind === "management" && allowsManagementScope(principal.scopes, scope),
+        management: (scope) => holdsManagementScope(principal, scope),
         organizationPermissionAnywhere: (permission) => principal?.kind === "organization" && principal.scopes.has(permission),
         userVisible: (userId) => {
           if (principal?.kind === "management") return seesMembers(principal.scopes, "users:read");
@@ -89,10 +89,7 @@ export function createBuilder() {
           if (type === "user") return principalUserId(principal) === id;
           return principal?.kind === "organization" && principal.subject.type === "application" && principal.subject.id === id;
         },
-        organizationPermission: ({ organizationId, permission }) =>
-          principal?.kind === "organization" &&
-          principal.organizationId === organizationId &&
-          principal.scopes.has(permission),
+        organizationPermission: ({ organizationId, permission }) => holdsOrganizationPermission(principal, organizationId, permission),
       }),
       unauthorizedError: (_parent, context, info) => forbidden(context, info),
     },

@@ -7,7 +7,8 @@
 // plain PUT keeps them out of GraphQL's body limit and cost accounting.
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type Principal, actorOf, principalFromToken } from "../auth/principal.js";
+import { bearerToken } from "../auth/bearer.js";
+import { type Principal, actorOf, holdsManagementScope, holdsOrganizationPermission, principalFromToken } from "../auth/principal.js";
 import type { AuthServices } from "../auth/services.js";
 import { TokenVerificationError } from "../auth/verify.js";
 import {
@@ -20,7 +21,6 @@ import {
   organizationBrandingUrl,
   uploadBrandingImage,
 } from "../domain/branding.js";
-import { allowsManagementScope } from "../domain/management.js";
 import { MANAGER_PERMISSION } from "../domain/organization-plane.js";
 import { type ErrorCode, GatehouseError } from "../errors.js";
 
@@ -50,20 +50,17 @@ export function brandingRoutes(app: Hono, services: AuthServices): void {
 
   /** The caller, when their token may change the organization's branding; throws otherwise. */
   async function authorize(c: Context, organizationId: string): Promise<Principal> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
-    if (!match) throw new GatehouseError("UNAUTHENTICATED", "send the token as `Authorization: Bearer <token>`");
+    const token = bearerToken(c.req.header("authorization"));
+    if (token === undefined) throw new GatehouseError("UNAUTHENTICATED", "send the token as `Authorization: Bearer <token>`");
     let principal: Principal;
     try {
-      ({ principal } = await principalFromToken(services, prisma, match[1]!));
+      ({ principal } = await principalFromToken(services, prisma, token));
     } catch (error) {
       if (error instanceof TokenVerificationError) throw new GatehouseError("UNAUTHENTICATED", `invalid token: ${error.reason}`);
       throw error;
     }
     const allowed =
-      (principal.kind === "management" && allowsManagementScope(principal.scopes, ORGANIZATIONS_WRITE)) ||
-      (principal.kind === "organization" &&
-        principal.organizationId === organizationId &&
-        principal.scopes.has(MANAGE_ORGANIZATION));
+      holdsManagementScope(principal, ORGANIZATIONS_WRITE) || holdsOrganizationPermission(principal, organizationId, MANAGE_ORGANIZATION);
     if (!allowed) {
       throw new GatehouseError(
         "FORBIDDEN",

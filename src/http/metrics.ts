@@ -3,6 +3,7 @@
 // Served at /metrics only when GATEHOUSE_METRICS_TOKEN is set, to callers presenting it.
 import { timingSafeEqual } from "node:crypto";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { bearerToken } from "../auth/bearer.js";
 
 export interface MetricsSources {
   /** How many subscriptions are open now. */
@@ -40,7 +41,7 @@ export class Metrics {
 
 /** Whether an Authorization header carries exactly `token` as a bearer token (constant time). */
 export function presentsToken(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1] ?? "");
+  const given = Buffer.from(bearerToken(header) ?? "");
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
