@@ -16,7 +16,7 @@ import { mountConsole } from "./console.js";
 import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
 import { securityHeaders } from "./security-headers.js";
-import { DEVELOPMENT_PATH, type DevelopmentAccess } from "./development/access.js";
+import { DEVELOPMENT_PATH, type DevelopmentAccess, developmentSecretForPage } from "./development/access.js";
 import { developmentRoutes } from "./development/routes.js";
 
 export interface AppDependencies {
@@ -121,6 +121,8 @@ export function createApp({ services, metrics, migrations, yoga, logger, develop
         mode: services.config.mode,
         oidc: consoleConfig.signIn ?? null,
       },
+      // Development sign-in: the page gets the development token path's secret (loopback only).
+      ...(development ? { devSecret: (c: Context) => developmentSecretForPage(development, c) } : {}),
     });
   }
 

@@ -28,8 +28,11 @@ export interface ConsoleOptions {
   /** URL path, such as /console (no trailing slash). */
   path: string;
   page: ConsolePageConfig;
-  /** Development only: the secret of the development token path, handed to the page. */
-  devSecret?: () => string | undefined;
+  /**
+   * Development only: the secret of the development token path for the page answering this
+   * request (undefined when the request may not have it), so the console signs in by itself.
+   */
+  devSecret?: (c: Context) => string | undefined;
   /** Folder of the built app; CONSOLE_DIST unless a test says otherwise. */
   distDir?: string;
 }
@@ -72,7 +75,8 @@ export function mountConsole(app: Hono, options: ConsoleOptions): void {
       });
     }
     const nonce = randomBytes(16).toString("base64");
-    return c.html(renderPage(html, { ...options, nonce }), 200, {
+    const secret = options.page.mode === "development" ? options.devSecret?.(c) : undefined;
+    return c.html(renderPage(html, { ...options, nonce, secret }), 200, {
       "cache-control": "no-store",
       "content-security-policy": consoleContentSecurityPolicy(nonce, options.page.oidc ? [new URL(options.page.oidc.issuer).origin] : []),
       "x-content-type-options": "nosniff",
@@ -84,8 +88,8 @@ export function mountConsole(app: Hono, options: ConsoleOptions): void {
   app.get(`${path}/*`, page);
 }
 
-function renderPage(html: string, options: ConsoleOptions & { nonce: string }): string {
-  const secret = options.page.mode === "development" ? options.devSecret?.() : undefined;
+function renderPage(html: string, options: ConsoleOptions & { nonce: string; secret: string | undefined }): string {
+  const { secret } = options;
   const head = [
     `<base href="${escapeAttribute(`${options.path}/`)}">`,
     `<meta name="gatehouse-console" content="${escapeAttribute(JSON.stringify({ ...options.page, basePath: options.path }))}">`,

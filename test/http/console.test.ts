@@ -1,6 +1,7 @@
 // Serving the console: the app at its path (any route under it answers the page), hashed assets
 // cached for good, a strict Content-Security-Policy with a fresh nonce, the page's configuration in
 // meta tags, and the options that move it or turn it off.
+import { request } from "node:http";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mountConsole } from "../../src/http/console.js";
@@ -8,16 +9,35 @@ import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
 let off: TestServer;
+let production: TestServer;
 
 beforeAll(async () => {
   // One after the other: servers starting at once in one process slow each other down.
   server = await startTestServer();
   off = await startTestServer({ env: { GATEHOUSE_CONSOLE: "false" } });
+  production = await startTestServer({
+    env: { GATEHOUSE_MODE: "production", GATEHOUSE_ISSUER: "https://id.example.test", GATEHOUSE_SECRET: "p".repeat(40) },
+  });
 }, 180_000);
 afterAll(async () => {
   await server?.close();
   await off?.close();
+  await production?.close();
 });
+
+/** GET with a chosen Host header (fetch does not let a caller set one): as a browser sends it for a rebinding name. */
+function pageWithHost(url: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { headers: { host } }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve(body));
+    });
+    sent.on("error", reject);
+    sent.end();
+  });
+}
 
 function meta(html: string, name: string): string | undefined {
   return new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, "&");
@@ -79,5 +99,27 @@ describe("console serving", () => {
     const none = await fetch(`${off.url}/console`);
     expect(none.status).toBe(404);
     await none.arrayBuffer();
+  });
+
+  it("hands the development token path's secret to pages served over loopback in development, never in production", async () => {
+    const html = await (await fetch(`${server.url}/console/organizations`)).text();
+    expect(meta(html, "gatehouse-dev-secret")).toBe(server.development!.secret);
+    // A page reached through another name (DNS rebinding) does not carry it.
+    expect(meta(await pageWithHost(`${server.url}/console`, "gatehouse.attacker.example"), "gatehouse-dev-secret")).toBeUndefined();
+    expect(meta(await pageWithHost(`${server.url}/console`, `localhost:${new URL(server.url).port}`), "gatehouse-dev-secret")).toBe(server.development!.secret);
+
+    const productionPage = await fetch(`${production.url}/console`);
+    expect(productionPage.status).toBe(200);
+    const productionHtml = await productionPage.text();
+    expect(productionHtml).not.toContain("gatehouse-dev-secret");
+    expect(JSON.parse(meta(productionHtml, "gatehouse-console")!)).toMatchObject({ mode: "production" });
+    // Even handed a secret, a production console page never writes it.
+    const app = new Hono();
+    mountConsole(app, {
+      path: "/console",
+      page: { graphqlPath: "/graphql", tokenPath: "/oauth/token", managementResource: "urn:gatehouse:management", mode: "production", oidc: null },
+      devSecret: () => "must-not-appear",
+    });
+    expect(await (await app.request("/console")).text()).not.toContain("must-not-appear");
   });
 });

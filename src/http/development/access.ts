@@ -5,7 +5,7 @@
 // 0600) and the pages Gatehouse serves in development through a meta tag.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { HttpBindings } from "@hono/node-server";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 
 export const DEVELOPMENT_PATH = "/dev";
 /** The `client_id` of development tokens, whether the server or the CLI mints them. */
@@ -46,6 +46,16 @@ export function isLoopbackHost(host: string | undefined): boolean {
     return false;
   }
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * The secret for a page Gatehouse serves (the console) in answer to this request: only when the
+ * request came over loopback with a loopback `Host`, the same conditions the development
+ * endpoints themselves check, so a page fetched from another machine or through a rebinding
+ * name never carries it.
+ */
+export function developmentSecretForPage(access: DevelopmentAccess, c: Context<{ Bindings: HttpBindings }>): string | undefined {
+  return isLoopbackAddress(c.env?.incoming?.socket?.remoteAddress) && isLoopbackHost(c.req.header("host")) ? access.secret : undefined;
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {
