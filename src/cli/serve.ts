@@ -5,9 +5,15 @@ import { ALL_OPTIONS, configFlags, withConfigOptions } from "./config-options.js
 
 export function addServeCommand(program: Command): void {
   withConfigOptions(
-    program.command("serve").description("Serve the GraphQL API (with GraphiQL), the OAuth endpoints and health checks."),
+    program
+      .command("serve")
+      .description(
+        "Serve the GraphQL API (with GraphiQL), the OAuth endpoints and health checks. In development mode, also " +
+          "bootstrap the admin application and the organization template, add demo data, and print where to start.",
+      )
+      .option("--no-demo", "development mode: do not add the demo organizations and users"),
     ALL_OPTIONS,
-  ).action(async (_options, command: Command) => {
+  ).action(async (options: { demo: boolean }, command: Command) => {
     const config = loadConfig(process.env, configFlags(command, ALL_OPTIONS));
     const logger = createLogger(config.logLevel);
     // Loaded here: the GraphQL stack is the heaviest import, and other commands do not need it.
@@ -31,5 +37,16 @@ export function addServeCommand(program: Command): void {
     };
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
+    if (config.mode === "development") {
+      const { preparePlayground, playgroundBanner } = await import("./playground.js");
+      try {
+        process.stdout.write(playgroundBanner(await preparePlayground(config, running, { demo: options.demo })));
+      } catch (error) {
+        // Stopped while preparing: the signal's stop ends the process.
+        if (signals > 0) return;
+        await running.stop();
+        throw error;
+      }
+    }
   });
 }

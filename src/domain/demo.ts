@@ -21,3 +21,33 @@ export async function seedDemo(context: DomainContext): Promise<{ organizations:
   await addMembers(context, userMembers, globex.id, { userIds: [grace!.id], roleNames: ["admin"] });
   return { organizations: 2, users: people.length };
 }
+
+export interface DemoOrganization {
+  id: string;
+  name: string;
+  members: { email: string; roles: string[] }[];
+}
+
+/** The demo organizations as they are now, with their members' emails and roles (for the start-up banner). */
+export async function demoOrganizations(context: Pick<DomainContext, "prisma">): Promise<DemoOrganization[]> {
+  const emails = people.map((person) => person.primaryEmail);
+  const organizations = await context.prisma.organization.findMany({
+    where: { name: { in: ["Acme", "Globex"] }, members: { some: { user: { primaryEmail: { in: emails } } } } },
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      name: true,
+      members: {
+        where: { user: { primaryEmail: { in: emails } } },
+        select: { user: { select: { primaryEmail: true } }, roles: { select: { role: { select: { name: true } } } } },
+      },
+    },
+  });
+  return organizations.map((organization) => ({
+    id: organization.id,
+    name: organization.name,
+    members: organization.members
+      .map((member) => ({ email: member.user.primaryEmail ?? "", roles: member.roles.map((link) => link.role.name).sort() }))
+      .sort((a, b) => emails.indexOf(a.email) - emails.indexOf(b.email)),
+  }));
+}

@@ -42,14 +42,30 @@ export interface ServeProcess {
   url: string;
   /** Every log line so far, parsed. */
   logs: Record<string, unknown>[];
+  /** Every line of standard output that is not a log line (the development banner). */
+  text: string[];
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts `gatehouse serve` on a free port and resolves once it listens. */
-export function serve(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
+/**
+ * Starts `gatehouse serve` on a free port and resolves once it listens, or with `until`, once a line
+ * of its banner matches.
+ */
+export function serve(env: Record<string, string>, args: string[] = [], until?: RegExp): Promise<ServeProcess> {
   const child = spawn(process.execPath, [...cliArgs, "serve", "--port", "0", ...args], { cwd: root, env: cliEnv(env) });
   const logs: Record<string, unknown>[] = [];
+  const text: string[] = [];
+  const ready = (url: string): ServeProcess => ({
+    child,
+    url,
+    logs,
+    text,
+    stop() {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  });
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
   return new Promise((resolve, reject) => {
     let buffered = "";
@@ -60,20 +76,14 @@ export function serve(env: Record<string, string>, args: string[] = []): Promise
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
       for (const line of lines) {
-        if (!line.startsWith("{")) continue;
+        if (!line.startsWith("{")) {
+          text.push(line);
+          if (until?.test(line)) resolve(ready(String(logs.find((entry) => entry.msg === "Gatehouse is listening")?.url)));
+          continue;
+        }
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
-        if (entry.msg === "Gatehouse is listening") {
-          resolve({
-            child,
-            url: entry.url as string,
-            logs,
-            stop() {
-              child.kill("SIGTERM");
-              return exited;
-            },
-          });
-        }
+        if (entry.msg === "Gatehouse is listening" && !until) resolve(ready(entry.url as string));
       }
     });
     exited.then((code) => reject(new Error(`gatehouse serve exited with ${code}: ${stderr}`)));
