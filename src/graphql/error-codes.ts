@@ -1,7 +1,9 @@
 // Every refusal carries a stable `extensions.code`, including those graphql-js raises before any
 // resolver runs: a syntax error, an invalid operation, variables of the wrong shape.
-import { GraphQLError } from "graphql";
+import { type ExecutionResult, GraphQLError } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
+import { isDatabaseUnavailable } from "../db/errors.js";
+import { serviceUnavailableHttp } from "./errors.js";
 
 function withCode(error: unknown, code: string): unknown {
   if (!(error instanceof GraphQLError) || error.extensions?.code) return error;
@@ -30,11 +32,27 @@ export function useErrorCodes(): Plugin {
     onExecute() {
       return {
         onExecuteDone({ result, setResult }) {
+          if (isAsyncIterable(result)) return;
+          if (failedForUnavailableDatabase(result)) {
+            setResult({ ...result, extensions: { ...result.extensions, http: serviceUnavailableHttp } });
+            return;
+          }
           // Errors without a path come before execution: variables that do not fit their types.
-          if (isAsyncIterable(result) || !result.errors?.some((error) => !error.path && !error.extensions?.code)) return;
+          if (!result.errors?.some((error) => !error.path && !error.extensions?.code)) return;
           setResult({ ...result, errors: result.errors.map((error) => (error.path ? error : withCode(error, "BAD_USER_INPUT"))) as GraphQLError[] });
         },
       };
     },
   };
+}
+
+/**
+ * The operation failed as a whole because the database is unavailable: no field has a value, and
+ * an error says why. Then HTTP 503 with Retry-After (graphql-over-http lets a server answer an
+ * operation that did not execute with a 5xx, whatever the Accept header); a partial result stays 200.
+ */
+function failedForUnavailableDatabase(result: ExecutionResult): boolean {
+  const unavailable = result.errors?.some((error) => isDatabaseUnavailable(error.originalError));
+  if (!unavailable) return false;
+  return result.data == null || Object.values(result.data).every((value) => value === null);
 }

@@ -1,6 +1,7 @@
 // GraphQL errors: GatehouseError → GraphQLError with `extensions.code`; everything else masked.
-import { GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { isStatementTimeout } from "../db/errors.js";
+import { PothosValidationError } from "@pothos/core";
+import { type ASTNode, GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isStatementTimeout } from "../db/errors.js";
 import { GatehouseError } from "../errors.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -23,28 +24,81 @@ export function forbidden(context: GraphQLContext, info: GraphQLResolveInfo): Gr
     : toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${field}.`));
 }
 
+/** The database is unavailable: a retryable refusal, distinct from a bug. */
+export function serviceUnavailable(): GatehouseError {
+  return new GatehouseError("SERVICE_UNAVAILABLE", `The database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`, {
+    details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+  });
+}
+
+/** HTTP 503 with Retry-After, for a response whose operation failed as a whole. */
+export const serviceUnavailableHttp = { status: 503, headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } };
+
 /**
- * Yoga's error masking: GatehouseErrors (and errors already carrying a code) pass through;
- * anything else becomes INTERNAL_SERVER_ERROR with no detail.
+ * Yoga's error masking: GatehouseErrors (and errors already carrying a code) pass through; the
+ * database being unavailable becomes SERVICE_UNAVAILABLE, a refused connection argument
+ * BAD_USER_INPUT; anything else (a bug) becomes INTERNAL_SERVER_ERROR with no detail.
  */
 export function maskError(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof GatehouseError) {
-    return toGraphQLError(original, error instanceof GraphQLError ? error.path : undefined);
-  }
+  const path = error instanceof GraphQLError ? error.path : undefined;
+  if (original instanceof GatehouseError) return toGraphQLError(original, path);
   if (isStatementTimeout(original)) {
     return toGraphQLError(
       new GatehouseError("OPERATION_TIMEOUT", "A database statement ran past the operation's deadline and was cancelled."),
-      error instanceof GraphQLError ? error.path : undefined,
+      path,
     );
   }
-  if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
-    return withoutOriginalError(error);
+  if (isDatabaseUnavailable(original)) {
+    const refusal = toGraphQLError(serviceUnavailable(), path);
+    // Outside execution (building the request's context) nothing ran: the request failed as a whole.
+    return path ? refusal : withHttp(refusal, serviceUnavailableHttp);
   }
-  return new GraphQLError(message, {
-    path: error instanceof GraphQLError ? error.path : undefined,
-    extensions: { code: "INTERNAL_SERVER_ERROR" },
-  });
+  if (original instanceof PothosValidationError) {
+    const refused = connectionArgumentError(original, error instanceof GraphQLError ? error.nodes?.[0] : undefined);
+    if (refused) return toGraphQLError(refused, path);
+  }
+  if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
+    // Errors graphql-js raises before execution get their code from useErrorCodes; one raised in
+    // a resolver without a code is a bug.
+    if (!path || error.extensions?.code) return withoutOriginalError(error);
+  }
+  return new GraphQLError(message, { path, extensions: { code: "INTERNAL_SERVER_ERROR" } });
+}
+
+/**
+ * @pothos/plugin-relay and @pothos/plugin-prisma refuse connection arguments (a negative `first`,
+ * `before` with `after`, a cursor they did not issue) with a PothosValidationError that has no code:
+ * its message is the only signal, so each known refusal is listed here with the argument it names.
+ * Other PothosValidationErrors are schema bugs and stay INTERNAL_SERVER_ERROR.
+ */
+const CONNECTION_ARGUMENT_REFUSALS: { pattern: RegExp; argument: (match: RegExpExecArray) => string | undefined }[] = [
+  { pattern: /^Argument "(first|last)" must be a non-negative integer$/, argument: (match) => match[1] },
+  { pattern: /^Argument "last" can only be used in combination with "before" or "first"$/, argument: () => "last" },
+  { pattern: /^Arguments "(\w+)" and "(\w+)" are not supported at the same time$/, argument: (match) => match[1] },
+  { pattern: /^(Invalid (offset )?cursor|Cursor must be a string|Expected compound cursor|Invalid id received for )/, argument: () => undefined },
+];
+
+function connectionArgumentError(error: PothosValidationError, field: ASTNode | undefined): GatehouseError | undefined {
+  for (const { pattern, argument } of CONNECTION_ARGUMENT_REFUSALS) {
+    const match = pattern.exec(error.message);
+    if (!match) continue;
+    const named = argument(match);
+    if (named) return new GatehouseError("BAD_USER_INPUT", error.message, { field: named });
+    // A cursor: the message quotes it, so it is not repeated; the field names the cursor argument given.
+    const cursor = cursorArgumentOf(field);
+    return new GatehouseError("BAD_USER_INPUT", `Argument "${cursor}" is not a cursor of this connection.`, { field: cursor });
+  }
+  return undefined;
+}
+
+function cursorArgumentOf(field: ASTNode | undefined): string {
+  const given = field?.kind === Kind.FIELD ? (field.arguments ?? []).map((argument) => argument.name.value) : [];
+  return given.find((name) => name === "after" || name === "before") ?? "after";
+}
+
+function withHttp(error: GraphQLError, http: typeof serviceUnavailableHttp): GraphQLError {
+  return new GraphQLError(error.message, { path: error.path, extensions: { ...error.extensions, http } });
 }
 
 /**
