@@ -17,8 +17,10 @@ function signInMethod() {
   if (config.oidc) return oidcSignIn(config.oidc);
   if (devSecret) return developmentSignIn(devSecret);
   return {
-    obtain(): never {
-      throw new Error("Sign-in is not configured: set GATEHOUSE_CONSOLE_ISSUER and GATEHOUSE_CONSOLE_CLIENT_ID (see docs/console.md).");
+    source: {
+      requestToken(): never {
+        throw new Error("Sign-in is not configured: set GATEHOUSE_CONSOLE_ISSUER and GATEHOUSE_CONSOLE_CLIENT_ID (see docs/console.md).");
+      },
     },
   };
 }

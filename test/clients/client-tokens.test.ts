@@ -129,6 +129,37 @@ describe("GatehouseTokens", () => {
     tokens.invalidate();
     expect(tokens.peek({ organizationId: globex.organization.id })).toBeUndefined();
   });
+  it("gets tokens from another endpoint that answers like the token endpoint (the development token path), cached and shared alike", async () => {
+    let calls = 0;
+    let secret = server.development!.secret;
+    const tokens = new GatehouseTokens({
+      url: server.url,
+      requestToken: () => {
+        calls += 1;
+        return fetch(`${server.url}/dev/tokens`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-gatehouse-dev-secret": secret },
+          body: JSON.stringify({ kind: "management" }),
+        });
+      },
+    });
+    const all = await Promise.all(Array.from({ length: 5 }, () => tokens.token({ resource: "urn:gatehouse:management" })));
+    expect(new Set(all.map((token) => token.accessToken)).size).toBe(1);
+    expect(calls).toBe(1);
+    expect(all[0]!.scopes).toContain("all");
+    expect(decodeJwt(all[0]!.accessToken).aud).toBe("urn:gatehouse:management");
+
+    secret = "wrong";
+    tokens.invalidate();
+    const refusal = await tokens.token({ resource: "urn:gatehouse:management" }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(GatehouseTokenError);
+    expect(refusal).toMatchObject({ error: "access_denied", status: 403 });
+  });
+
+  it("needs exactly one source of tokens", () => {
+    expect(() => new GatehouseTokens({ url: server.url })).toThrow(TypeError);
+    expect(() => new GatehouseTokens({ url: server.url, subjectToken: () => "t", requestToken: () => fetch(server.url) })).toThrow(TypeError);
+  });
 });
 
 describe("fetchWithToken", () => {

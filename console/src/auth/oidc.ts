@@ -1,16 +1,14 @@
 // Production sign-in: OpenID Connect authorization code with PKCE at the configured identity
 // provider (oauth4webapi: a small, audited client that does the protocol checks — state, issuer,
 // ID token — that hand-written code tends to skip), then RFC 8693 token exchange at Gatehouse
-// with resource = the management resource. The user's global roles decide the scopes; none
-// means "no access". The identity provider's tokens stay in memory; only the PKCE transaction
+// with resource = the management resource (done by @gatehouse/client's GatehouseTokens). The
+// user's global roles decide the scopes; none means "no access". The identity provider's tokens stay in memory; only the PKCE transaction
 // waits in sessionStorage across the redirect.
 import * as oauth from "oauth4webapi";
 import { config, type OidcConfig } from "../config.ts";
-import { type ManagementToken, NoAccessError, type SignInMethod, tokenFromResponse } from "./session.ts";
+import type { SignInMethod } from "./session.ts";
 
 const TRANSACTION_KEY = "gatehouse-console-signin";
-const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
-const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 
 interface Transaction {
   state: string;
@@ -102,37 +100,21 @@ export function oidcSignIn(oidc: OidcConfig): SignInMethod {
     }
   }
 
-  async function exchange(subjectToken: string): Promise<ManagementToken> {
-    const response = await fetch(new URL(config.tokenPath, window.location.origin), {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: TOKEN_EXCHANGE,
-        subject_token: subjectToken,
-        subject_token_type: ACCESS_TOKEN_TYPE,
-        resource: config.managementResource,
-      }),
-    });
-    const body = (await response.json()) as { access_token?: string; expires_in?: number; scope?: string; error?: string; error_description?: string };
-    if (!response.ok) {
-      if (body.error === "invalid_grant" || body.error === "access_denied") {
-        throw new NoAccessError(`Gatehouse does not know your account (${body.error_description ?? body.error}).`);
-      }
-      throw new Error(`Gatehouse refused the sign-in: ${body.error_description ?? body.error ?? response.status}.`);
-    }
-    const token = tokenFromResponse(body);
-    if (token.scopes.length === 0) throw new NoAccessError("Your account holds no Gatehouse management permissions.");
-    return token;
-  }
-
   let firstCall = true;
   return {
-    async obtain() {
-      const fromCallback = firstCall ? await completeCallback() : undefined;
-      firstCall = false;
-      const subjectToken = fromCallback ?? (await refreshIdentity());
-      if (!subjectToken) return redirectToSignIn();
-      return exchange(subjectToken);
+    source: {
+      // Each exchange at Gatehouse (resource = the management resource) sends the provider's access
+      // token: the one the redirect brought back, then refreshed ones, else a new sign-in round trip.
+      async subjectToken() {
+        const fromCallback = firstCall ? await completeCallback() : undefined;
+        firstCall = false;
+        return fromCallback ?? (await refreshIdentity()) ?? redirectToSignIn();
+      },
+    },
+    noAccess(refusal) {
+      return refusal.error === "invalid_grant" || refusal.error === "access_denied"
+        ? `Gatehouse does not know your account (${refusal.errorDescription ?? refusal.error}).`
+        : undefined;
     },
     async signOut() {
       const idToken = identity.idToken;

@@ -3,6 +3,7 @@
 import { Button, Card, FileButton, Group, Image, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { useMutation } from "urql";
+import { fetchWithToken } from "@gatehouse/client";
 import { useCan, useSignedIn } from "../auth/context.tsx";
 import { graphql } from "../graphql.ts";
 import { ErrorAlert } from "./common.tsx";
@@ -55,7 +56,7 @@ export function BrandingCard({ organizationId, branding, onChange }: { organizat
 }
 
 function BrandingSlot({ organizationId, slot, url, writable, onChange }: { organizationId: string; slot: (typeof slots)[number]; url: string | null; writable: boolean; onChange: () => void }) {
-  const { token } = useSignedIn();
+  const { session } = useSignedIn();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [link, setLink] = useState("");
@@ -65,7 +66,7 @@ function BrandingSlot({ organizationId, slot, url, writable, onChange }: { organ
     setBusy(true);
     setError(undefined);
     try {
-      const response = await fetch(route, { method, body: body ?? null, headers: { authorization: `Bearer ${token.accessToken}` } });
+      const response = await fetchWithToken(session.tokens, session.request)(route, { method, body: body ?? null });
       if (!response.ok) setError(refusal(response.status, (await response.json().catch(() => null)) as { code?: string; message?: string } | null));
       else onChange();
     } catch (failure) {

@@ -14,7 +14,14 @@ export interface GatehouseTokensOptions {
    * The signed-in user's access token from the identity provider Gatehouse trusts (or a Gatehouse
    * identity token). Called for every exchange, so it may renew the sign-in itself.
    */
-  subjectToken: () => string | Promise<string>;
+  subjectToken?: () => string | Promise<string>;
+  /**
+   * Instead of `subjectToken`: asks for a token somewhere other than the token exchange (Gatehouse's
+   * development token path, say) and returns that endpoint's response, which reads like the token
+   * endpoint's (`access_token`, `expires_in`, `scope`, or `error`). Caching, renewal and sharing
+   * are the same.
+   */
+  requestToken?: (request: TokenRequest) => Promise<Response>;
   /** Sent as `client_id` when the frontend is registered as a client; optional. */
   clientId?: string;
   /** Renew a token this long before it expires (at most half its lifetime). Default 60 s. */
@@ -68,6 +75,7 @@ export class GatehouseTokens {
   readonly #tokenEndpoint: string;
 
   constructor(options: GatehouseTokensOptions) {
+    if (!options.subjectToken === !options.requestToken) throw new TypeError("GatehouseTokens needs exactly one of subjectToken and requestToken");
     this.#options = { renewBeforeSeconds: 60, now: Date.now, ...options };
     this.#tokenEndpoint = `${options.url.replace(/\/+$/, "")}/oauth/token`;
   }
@@ -122,9 +130,15 @@ export class GatehouseTokens {
   }
 
   async #exchange(request: TokenRequest): Promise<IssuedToken> {
+    const started = this.#options.now();
+    const response = this.#options.requestToken ? await this.#options.requestToken(request) : await this.#tokenExchange(request);
+    return readTokenResponse(response, started);
+  }
+
+  async #tokenExchange(request: TokenRequest): Promise<Response> {
     const body = new URLSearchParams({
       grant_type: TOKEN_EXCHANGE,
-      subject_token: await this.#options.subjectToken(),
+      subject_token: await this.#options.subjectToken!(),
       subject_token_type: ACCESS_TOKEN_TYPE,
     });
     if (request.organizationId !== undefined) body.set("organization_id", request.organizationId);
@@ -133,27 +147,30 @@ export class GatehouseTokens {
     if (scope) body.set("scope", scope);
     if (this.#options.clientId) body.set("client_id", this.#options.clientId);
 
-    const started = this.#options.now();
-    const response = await (this.#options.fetch ?? fetch)(this.#tokenEndpoint, {
+    return (this.#options.fetch ?? fetch)(this.#tokenEndpoint, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
       body,
     });
-    const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!response.ok || typeof json.access_token !== "string") {
-      const error = typeof json.error === "string" ? json.error : "invalid_response";
-      const description = typeof json.error_description === "string" ? json.error_description : undefined;
-      throw new GatehouseTokenError(error, description ?? (response.ok ? "no access_token in the response" : undefined), response.status);
-    }
-    const expiresIn = typeof json.expires_in === "number" ? json.expires_in : 0;
-    return {
-      accessToken: json.access_token,
-      tokenType: typeof json.token_type === "string" ? json.token_type : "Bearer",
-      // From when the request was sent: the token cannot live longer than that.
-      expiresAt: started + expiresIn * 1000,
-      scopes: typeof json.scope === "string" ? json.scope.split(" ").filter(Boolean) : [],
-    };
   }
+}
+
+/** A token endpoint's answer as an IssuedToken (its lifetime counted from `started`), or its refusal thrown. */
+async function readTokenResponse(response: Response, started: number): Promise<IssuedToken> {
+  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok || typeof json.access_token !== "string") {
+    const error = typeof json.error === "string" ? json.error : "invalid_response";
+    const description = typeof json.error_description === "string" ? json.error_description : undefined;
+    throw new GatehouseTokenError(error, description ?? (response.ok ? "no access_token in the response" : undefined), response.status);
+  }
+  const expiresIn = typeof json.expires_in === "number" ? json.expires_in : 0;
+  return {
+    accessToken: json.access_token,
+    tokenType: typeof json.token_type === "string" ? json.token_type : "Bearer",
+    // From when the request was sent: the token cannot live longer than that.
+    expiresAt: started + expiresIn * 1000,
+    scopes: typeof json.scope === "string" ? json.scope.split(" ").filter(Boolean) : [],
+  };
 }
 
 function scopeText(scope: TokenRequest["scope"]): string {
