@@ -2,7 +2,7 @@
 // The `gatehouse` command line.
 import { writeFile } from "node:fs/promises";
 import { Command } from "commander";
-import { OAuthError } from "./auth/oauth-error.js";
+import { oauthErrorOf } from "./http/oauth/errors.js";
 import { addBootstrapCommand } from "./cli/bootstrap.js";
 import { addKeysCommand } from "./cli/keys.js";
 import { addMigrateCommand } from "./cli/migrate.js";
@@ -47,8 +47,9 @@ function report(error: unknown): number {
     console.error(`gatehouse: ${error.message}`);
     return 2;
   }
-  if (error instanceof OAuthError) {
-    console.error(`gatehouse: ${error.code}: ${error.description}`);
+  const oauthError = oauthErrorOf(error);
+  if (oauthError) {
+    console.error(`gatehouse: ${oauthError.code}: ${oauthError.description}`);
     return 1;
   }
   if (error instanceof OperatorError || error instanceof GatehouseError) {

@@ -3,11 +3,11 @@ import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
 import { longestOpenInvitationSeconds } from "../domain/invitations.js";
 import { DEVELOPMENT_TOKEN_MAX_TTL } from "../domain/tokens/development.js";
-import { TokenIssuer } from "../domain/tokens/issue.js";
 import type { Logger } from "../logger.js";
 import { KeyEncryption } from "./key-encryption.js";
 import { resolveSecrets } from "./secret.js";
 import { SigningKeys } from "./signing-keys.js";
+import { TokenIssuer } from "./tokens.js";
 import { TokenVerifier } from "./verify.js";
 
 export interface AuthServices {

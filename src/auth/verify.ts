@@ -11,6 +11,7 @@ import {
   jwtVerify,
 } from "jose";
 import type { TrustedIssuerConfig } from "../config/index.js";
+import { textProblem } from "../text.js";
 import type { SigningKeys } from "./signing-keys.js";
 
 export class TokenVerificationError extends Error {
@@ -151,7 +152,59 @@ async function check(
     throw new TokenVerificationError(reasonFor(error));
   }
   if (typeof payload.sub !== "string" || payload.sub === "") throw new TokenVerificationError("no subject (sub)");
+  const problem = claimsProblem(payload);
+  if (problem) throw new TokenVerificationError(problem);
   return payload as TokenClaims & { sub: string };
+}
+
+/** The longest value of each claim Gatehouse reads; a claim of another type is invalid too. */
+const CLAIM_BOUNDS = {
+  sub: 255,
+  client_id: 255,
+  azp: 255,
+  organization_id: 255,
+  scope: 4096,
+  email: 320,
+  name: 1024,
+  picture: 2048,
+} as const satisfies Partial<Record<keyof TokenClaims, number>>;
+
+/** Claims of any issuer, trusted or not, reach the database and the logs: no value may hold NUL. */
+const MAX_CLAIM_TEXT = 16_384;
+const MAX_CLAIM_DEPTH = 8;
+
+/**
+ * What is wrong with a verified token's claims, or undefined. A signature says who wrote them,
+ * not that they are fit to use: an identifier over-long, of the wrong type or with a NUL is refused.
+ */
+function claimsProblem(claims: TokenClaims): string | undefined {
+  for (const [name, max] of Object.entries(CLAIM_BOUNDS)) {
+    const value = claims[name];
+    if (value === undefined) continue;
+    if (typeof value !== "string") return `claim ${name} is not a string`;
+    const problem = textProblem(value, max);
+    if (problem) return `claim ${name} ${problem}`;
+  }
+  if (claims.amr !== undefined && (!Array.isArray(claims.amr) || claims.amr.some((method) => typeof method !== "string"))) {
+    return "claim amr is not a list of strings";
+  }
+  return jsonProblem(claims, "", 0);
+}
+
+function jsonProblem(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === "string") {
+    const problem = textProblem(value, MAX_CLAIM_TEXT);
+    return problem ? `claim ${path} ${problem}` : undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  if (depth > MAX_CLAIM_DEPTH) return `claim ${path} nests deeper than ${MAX_CLAIM_DEPTH} levels`;
+  for (const [key, item] of Object.entries(value)) {
+    const name = path ? `${path}.${key}` : key;
+    if (textProblem(key, 256)) return `a claim's name is not valid text`;
+    const problem = jsonProblem(item, name, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 function reasonFor(error: unknown): string {

@@ -3,7 +3,7 @@
 // from it (`POST /dev/tokens`, with the secret from dev-server.json), so the embedded database it
 // holds is not needed here; otherwise this process opens the database and mints the token itself.
 import { type Command, Option } from "commander";
-import { OAuthError, type OAuthErrorCode } from "../auth/oauth-error.js";
+import { OAuthError, type OAuthErrorCode } from "../http/oauth/errors.js";
 import { type Config, loadConfig } from "../config/index.js";
 import {
   DEVELOPMENT_TOKEN_MAX_TTL,

@@ -7,7 +7,7 @@ import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { AuthServices } from "../auth/services.js";
 import type { ChangeFeed } from "../changes.js";
 import { GatehouseError } from "../errors.js";
-import { invitationTokens } from "../domain/tokens/invitation.js";
+import { invitationTokens } from "../auth/invitation-tokens.js";
 import { renderGraphiQLPage } from "./graphiql.js";
 import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";

@@ -1,6 +1,6 @@
 // Development tokens: what `gatehouse token` and the development token endpoint (`POST /dev/tokens`)
 // mint, in development mode only. A management token carries the scopes asked for; every other
-// kind goes through the same TokenIssuer as the token endpoint, so an organization token as a
+// kind goes through the same decision (`decideAccessToken`) as the token endpoint, so an organization token as a
 // user holds exactly what that user's current roles grant there, under the same MFA rule.
 import { z } from "zod";
 import type { PrismaClient } from "../../db/index.js";
@@ -8,7 +8,7 @@ import { GatehouseError } from "../../errors.js";
 import { parseInput } from "../input.js";
 import { managementScopes } from "../management.js";
 import { IDENTITY_AUDIENCE } from "../users.js";
-import type { TokenIssuer } from "./issue.js";
+import type { AccessTokenSigner } from "./issue.js";
 
 /** The longest development token (seconds) for management and identity tokens. */
 export const DEVELOPMENT_TOKEN_MAX_TTL = 86_400;
@@ -48,7 +48,7 @@ export interface DevelopmentToken {
 
 export interface DevelopmentTokenContext {
   prisma: PrismaClient;
-  tokens: TokenIssuer;
+  tokens: AccessTokenSigner;
   /** Resource indicator of the management API (the management token's audience). */
   managementResource: string;
   /** The `client_id` the token names: who minted it (the CLI, GraphiQL). */

@@ -4,9 +4,9 @@
 // and organizations through GraphQL with a management token minted here, so nothing else is exposed.
 import type { HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
-import { OAuthError } from "../../auth/oauth-error.js";
 import type { AuthServices } from "../../auth/services.js";
 import { mintDevelopmentToken } from "../../domain/tokens/development.js";
+import { oauthErrorOf } from "../oauth/errors.js";
 import { GatehouseError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { DEVELOPMENT_CLIENT, type DevelopmentAccess, developmentOnly } from "./access.js";
@@ -37,7 +37,8 @@ export function developmentRoutes(services: AuthServices, access: DevelopmentAcc
         audience: token.audience,
       });
     } catch (error) {
-      if (error instanceof OAuthError) return c.json(oauthError(error.code, error.description), error.status);
+      const refusal = oauthErrorOf(error);
+      if (refusal) return c.json(oauthError(refusal.code, refusal.description), refusal.status);
       if (error instanceof GatehouseError) {
         const code = error.field === "scopes" ? "invalid_scope" : "invalid_request";
         return c.json(oauthError(code, error.message), 400);

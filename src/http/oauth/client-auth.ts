@@ -1,10 +1,10 @@
-// Client authentication at the token endpoint: client_secret_basic or client_secret_post
-// (RFC 6749 §2.3.1), never both in one request.
+// The authenticate-client step: client_secret_basic or client_secret_post (RFC 6749 §2.3.1),
+// never both in one request.
 import type { PrismaClient } from "../../db/index.js";
 import { authenticateApplication } from "../../domain/applications.js";
 import type { Application } from "../../generated/prisma/client.js";
-import { OAuthError } from "../../auth/oauth-error.js";
-import type { TokenParams } from "./params.js";
+import { OAuthError } from "./errors.js";
+import { type TokenParams, checkedParameter } from "./params.js";
 
 interface Credentials {
   clientId: string;
@@ -16,15 +16,20 @@ function basicCredentials(header: string | null): Credentials | undefined {
   const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) throw new OAuthError("invalid_client", "malformed Basic credentials");
+  let credentials: Credentials;
   try {
     // The id and secret are form-encoded before base64 (RFC 6749 §2.3.1).
-    return {
+    credentials = {
       clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " ")),
       clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, " ")),
     };
   } catch {
     throw new OAuthError("invalid_client", "malformed Basic credentials");
   }
+  // The same bounds as the form's parameters; a bad header is a failed client authentication.
+  checkedParameter("client_id", credentials.clientId, "invalid_client");
+  checkedParameter("client_secret", credentials.clientSecret, "invalid_client");
+  return credentials;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Authorization server metadata (RFC 8414, and the OpenID discovery document) and the JWKS.
 import type { AuthServices } from "../../auth/services.js";
-import { CLIENT_CREDENTIALS, TOKEN_EXCHANGE } from "./token.js";
+import { grantTypes } from "./grants/index.js";
 
 export const TOKEN_PATH = "/oauth/token";
 export const JWKS_PATH = "/oauth/jwks";
@@ -11,7 +11,7 @@ export function authorizationServerMetadata(services: AuthServices) {
     issuer,
     token_endpoint: `${issuer}${TOKEN_PATH}`,
     jwks_uri: `${issuer}${JWKS_PATH}`,
-    grant_types_supported: [CLIENT_CREDENTIALS, TOKEN_EXCHANGE],
+    grant_types_supported: grantTypes.map((grant) => grant.type),
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     // No authorization endpoint: users sign in at their identity provider, then exchange tokens.
     response_types_supported: [],

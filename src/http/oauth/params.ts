@@ -1,28 +1,61 @@
-// Reading a token request: a form-encoded body with each parameter at most once (RFC 6749 §3.2),
-// except `resource`, which RFC 8707 allows to repeat but Gatehouse issues tokens for one at a time.
-import { OAuthError } from "../../auth/oauth-error.js";
+// The parse step: a form-encoded body with each parameter at most once (RFC 6749 §3.2), except
+// `resource`, which RFC 8707 allows to repeat but Gatehouse issues tokens for one at a time. Every
+// parameter Gatehouse reads is checked here, before any other step sees it: its length, no NUL,
+// valid Unicode. Parameters it does not know are ignored, as RFC 6749 §3.2 requires.
+import { textProblem } from "../../text.js";
+import { OAuthError } from "./errors.js";
 
-export type TokenParams = ReadonlyMap<string, string>;
+/** Every parameter the token endpoint reads, and the most characters it takes. */
+export const TOKEN_PARAMETERS = {
+  grant_type: 256,
+  client_id: 255,
+  client_secret: 512,
+  scope: 4096,
+  resource: 2048,
+  organization_id: 255,
+  subject_token: 16_384,
+  subject_token_type: 256,
+  requested_token_type: 256,
+  actor_token: 16_384,
+  actor_token_type: 256,
+  audience: 2048,
+} as const satisfies Record<string, number>;
+
+export type TokenParameter = keyof typeof TOKEN_PARAMETERS;
+
+export type TokenParams = ReadonlyMap<TokenParameter, string>;
+
+function isTokenParameter(name: string): name is TokenParameter {
+  return Object.hasOwn(TOKEN_PARAMETERS, name);
+}
+
+/** `value` as parameter `name`, or `error` (with the parameter's name, never its value). */
+export function checkedParameter(name: TokenParameter, value: string, error: "invalid_request" | "invalid_client" = "invalid_request"): string {
+  const problem = textProblem(value, TOKEN_PARAMETERS[name]);
+  if (problem) throw new OAuthError(error, `${name} ${problem}`);
+  return value;
+}
 
 export async function parseTokenRequest(request: Request): Promise<TokenParams> {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
     throw new OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded");
   }
-  const form = new URLSearchParams(await request.text());
-  const params = new Map<string, string>();
-  for (const [name, value] of form) {
-    if (params.has(name)) {
+  const params = new Map<TokenParameter, string>();
+  const seen = new Set<string>();
+  for (const [name, value] of new URLSearchParams(await request.text())) {
+    if (seen.has(name)) {
       throw name === "resource"
         ? new OAuthError("invalid_target", "only one resource per token request")
-        : new OAuthError("invalid_request", `parameter ${name} is repeated`);
+        : new OAuthError("invalid_request", `parameter ${textProblem(name, 64) ? "(unprintable)" : name} is repeated`);
     }
-    if (value !== "") params.set(name, value);
+    seen.add(name);
+    if (isTokenParameter(name) && value !== "") params.set(name, checkedParameter(name, value));
   }
   return params;
 }
 
-export function required(params: TokenParams, name: string): string {
+export function required(params: TokenParams, name: TokenParameter): string {
   const value = params.get(name);
   if (value === undefined) throw new OAuthError("invalid_request", `${name} is required`);
   return value;
