@@ -52,6 +52,7 @@ export function playgroundBanner(playground: Playground): string {
     "",
     "Gatehouse is ready (development mode).",
     `  GraphiQL:  ${playground.graphiql}`,
+    "             its Tokens panel (the key icon) mints tokens: management, or as any user in an organization",
     ...(playground.console ? [`  Console:   ${playground.console}`] : []),
     `  Token:     ${token} --management`,
     `             then in GraphiQL's Headers tab: { "Authorization": "Bearer <token>" }`,

@@ -8,7 +8,7 @@ import type { AuthServices } from "../auth/services.js";
 import type { ChangeFeed } from "../changes.js";
 import { GatehouseError } from "../errors.js";
 import { invitationTokens } from "../auth/invitation-tokens.js";
-import { renderGraphiQLPage } from "./graphiql.js";
+import { type GatehouseGraphiQLOptions, type GraphiQLServerContext, renderGraphiQLPage } from "./graphiql.js";
 import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
 import { authenticate } from "./authenticate.js";
@@ -26,7 +26,8 @@ export const GRAPHQL_PATH = "/graphql";
 
 const DEFAULT_QUERY = `# Welcome to Gatehouse.
 #
-# Add your token in the Headers tab: { "Authorization": "Bearer <token>" }.
+# Get a token in the Tokens panel (the key icon on the left), or put
+# one in the Headers tab: { "Authorization": "Bearer <token>" }.
 query {
   serverInfo {
     version
@@ -41,18 +42,24 @@ export interface CreateGraphQLOptions {
   logger: Logger;
 }
 
-export type GatehouseYoga = YogaServerInstance<Record<string, never>, GraphQLContext>;
+export type GatehouseYoga = YogaServerInstance<GraphiQLServerContext, GraphQLContext>;
 
 export function createGraphQL({ schema, services, changes, logger }: CreateGraphQLOptions): GatehouseYoga {
   const { db, config } = services;
   const production = config.mode === "production";
   const invitations = invitationTokens(services.tokens, services.verifier);
-  return createYoga<Record<string, never>, GraphQLContext>({
+  return createYoga<GraphiQLServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // GraphiQL and its editor are served by Gatehouse itself (no CDN), with no inline script.
-    renderGraphiQL: renderGraphiQLPage,
-    graphiql: production ? false : { title: "Gatehouse GraphiQL", defaultQuery: DEFAULT_QUERY },
+    renderGraphiQL: (options) => renderGraphiQLPage(options as GatehouseGraphiQLOptions),
+    graphiql: production
+      ? false
+      : (_request, context): GatehouseGraphiQLOptions => ({
+          title: "Gatehouse GraphiQL",
+          defaultQuery: DEFAULT_QUERY,
+          ...(context?.tokenPanel ? { tokenPanel: context.tokenPanel } : {}),
+        }),
     landingPage: false,
     // CORS is Hono's, with the configured allow-list (src/http/app.ts); Yoga's reflects any origin.
     cors: false,

@@ -16,7 +16,7 @@ import { mountConsole } from "./console.js";
 import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
 import { securityHeaders } from "./security-headers.js";
-import { DEVELOPMENT_PATH, type DevelopmentAccess, developmentSecretForPage } from "./development/access.js";
+import { DEVELOPMENT_PATH, DEVELOPMENT_SECRET_HEADER, type DevelopmentAccess, developmentSecretForPage } from "./development/access.js";
 import { developmentRoutes } from "./development/routes.js";
 
 export interface AppDependencies {
@@ -79,7 +79,12 @@ export function createApp({ services, metrics, migrations, yoga, logger, develop
   // count as the user's. Preflights end here.
   const { corsOrigins } = services.config.graphql;
   app.use(GRAPHQL_PATH, cors({ origin: corsOrigins, allowMethods: ["GET", "POST"], credentials: false, maxAge: 600 }));
-  app.on(["GET", "POST"], GRAPHQL_PATH, (c) => yoga.fetch(c.req.raw, {}));
+  app.on(["GET", "POST"], GRAPHQL_PATH, (c) => {
+    // GraphiQL's Tokens panel, on a page requested over loopback in development (see developmentSecretForPage).
+    const secret = development && developmentSecretForPage(development, c as Context);
+    const tokenPanel = secret ? { endpoint: `${DEVELOPMENT_PATH}/tokens`, secretHeader: DEVELOPMENT_SECRET_HEADER, secret } : undefined;
+    return yoga.fetch(c.req.raw, tokenPanel ? { tokenPanel } : {});
+  });
   if (services.config.mode !== "production") {
     app.get(`${GRAPHIQL_ASSETS_PATH}/*`, async (c) => (await graphiqlAsset(c.req.path)) ?? c.notFound());
   }
