@@ -4,7 +4,7 @@
 // argument or input field (ids, names, search, emails, URLs, customData's keys and values) can be
 // too long or hold a NUL character or an unpaired surrogate, and no value can nest too deep
 // (graphql-js coerces variables recursively; 50,000 levels overflowed its stack).
-import { type DocumentNode, Kind, type ValueNode, visit } from "graphql";
+import { type DocumentNode, type GraphQLSchema, isUnionType, Kind, type ValueNode, valueFromASTUntyped, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { GatehouseError } from "../errors.js";
 import { toGraphQLError } from "./errors.js";
@@ -92,8 +92,40 @@ export function inputProblem(document: DocumentNode, variables: Record<string, u
   return found;
 }
 
-function check(document: DocumentNode, variables: unknown) {
-  const found = inputProblem(document, (variables ?? undefined) as Record<string, unknown> | undefined);
+/**
+ * A router's `_entities(representations:)` must name, in each representation, an entity of this
+ * schema: @apollo/subgraph's resolver reads `__typename` from whatever it is given and throws a
+ * plain Error (a string, `null`, an unknown type), which would be masked as a bug.
+ */
+export function representationProblem(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+): [string, string] | undefined {
+  const entity = schema.getType("_Entity");
+  const entities = new Set(entity && isUnionType(entity) ? entity.getTypes().map((type) => type.name) : []);
+  let found: [string, string] | undefined;
+  visit(document, {
+    Field(node) {
+      if (found || node.name.value !== "_entities") return;
+      const argument = node.arguments?.find((arg) => arg.name.value === "representations");
+      if (!argument) return;
+      const value: unknown = valueFromASTUntyped(argument.value, variables);
+      for (const [index, representation] of (Array.isArray(value) ? value : [value]).entries()) {
+        const typename = typeof representation === "object" && representation !== null ? (representation as { __typename?: unknown }).__typename : undefined;
+        if (typeof typename !== "string" || !entities.has(typename)) {
+          found = [`representations.${index}`, `is not an object whose __typename is an entity (${[...entities].join(", ")})`];
+          return;
+        }
+      }
+    },
+  });
+  return found;
+}
+
+function check(schema: GraphQLSchema, document: DocumentNode, variables: unknown) {
+  const variableValues = (variables ?? undefined) as Record<string, unknown> | undefined;
+  const found = inputProblem(document, variableValues) ?? representationProblem(schema, document, variableValues);
   if (!found) return undefined;
   const [field, problem] = found;
   const error = toGraphQLError(new GatehouseError("BAD_USER_INPUT", `Argument ${field} ${problem}.`, { field }));
@@ -106,11 +138,11 @@ function check(document: DocumentNode, variables: unknown) {
 export function useInputBounds(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const refused = check(args.document, args.variableValues);
+      const refused = check(args.schema, args.document, args.variableValues);
       if (refused) setResultAndStopExecution(refused);
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = check(args.document, args.variableValues);
+      const refused = check(args.schema, args.document, args.variableValues);
       if (refused) setResultAndStopExecution(refused);
     },
   };

@@ -92,4 +92,16 @@ describe("input bounds", () => {
     });
     expect(refusal(response)).toEqual(badInput("$input.customData", "has a key that contains a NUL character"));
   });
+
+  it("refuse an _entities representation that is not an entity (found by the fuzz suite: it was INTERNAL_SERVER_ERROR)", async () => {
+    const entities = "query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }";
+    const problem = "is not an object whose __typename is an entity (Application, Organization, User)";
+    const literal = await server.graphql('{ _entities(representations: ["x", true]) { __typename } }');
+    expect(literal.errors?.map((error) => error.extensions)).toEqual([{ code: "BAD_USER_INPUT", field: "representations.0" }]);
+    expect(refusal(await server.graphql(entities, { variables: { r: [{ __typename: "Organization", id: organizationId }, { __typename: "Viewer" }] } }))).toEqual(
+      badInput("representations.1", problem),
+    );
+    const fine = await server.graphql(entities, { variables: { r: [{ __typename: "Organization", id: organizationId }] } });
+    expect(fine.errors).toBeUndefined();
+  });
 });
