@@ -19,7 +19,7 @@ export function addKeysCommand(program: Command): void {
     const config = loadConfig(process.env, configFlags(command, DATABASE_OPTIONS));
     await withServices(config, async (services) => {
       const kid = await services.keys.rotate();
-      await recordAudit(services.db.prisma, { actor: "cli", action: "signing_key.rotated", targetId: kid, data: {} });
+      await services.db.prisma.$transaction((tx) => recordAudit(tx, { actor: "cli", action: "signing_key.rotated", targetId: kid, data: {} }));
       console.log(`New signing key: ${kid}`);
     });
   });

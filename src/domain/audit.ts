@@ -1,7 +1,7 @@
 // The audit trail: every mutation and every token grant or denial, each an event of the catalogue
 // (src/domain/events.ts), which gives its target type and the version of its data's shape.
 import type { Prisma, PrismaClient } from "../db/index.js";
-import { type EventData, type EventType, events } from "./events.js";
+import { type EventData, type EventType, events, isFeedEvent } from "./events.js";
 
 /** One event as a change gives it: the catalogue adds its target type and data version. */
 export type EventInput = {
@@ -13,19 +13,45 @@ export type AuditEventInput = EventInput & {
   actor: string;
 };
 
-type AuditWriter = Pick<PrismaClient, "auditEvent"> | Prisma.TransactionClient;
+/** Token grants and denials: the catalogue's audit-only events, which have no place in the feed. */
+type AuditOnlyAction = { [T in EventType]: (typeof events)[T]["audience"] extends "audit" ? T : never }[EventType];
 
-export async function recordAudit(prisma: AuditWriter, event: AuditEventInput): Promise<void> {
-  await recordAudits(prisma, [event]);
+/**
+ * Records an audit-only event (a token grant or denial) by itself. It takes no feed position, so
+ * it needs no transaction and never waits for the feed lock.
+ */
+export async function recordAuditOnly(prisma: PrismaClient, event: AuditEventInput & { action: AuditOnlyAction }): Promise<void> {
+  await prisma.auditEvent.create({ data: auditRow(event, null) });
 }
 
-/** Several events in one statement. */
-export async function recordAudits(prisma: AuditWriter, input: AuditEventInput[]): Promise<void> {
+export async function recordAudit(tx: Prisma.TransactionClient, event: AuditEventInput): Promise<void> {
+  await recordAudits(tx, [event]);
+}
+
+/**
+ * Several events in one statement, in a transaction, as its last step (`change()` does this).
+ * Feed events (all but the catalogue's audit-only ones) take their feed positions first, under
+ * the feed lock that the transaction then holds until it commits (migration
+ * 20261203110000_feed_positions): so positions become visible in commit order, and the lock
+ * serializes only the end of each transaction. Outside a transaction the lock would end with the
+ * statement that takes it, before the events commit: never call this with the bare client.
+ */
+export async function recordAudits(tx: Prisma.TransactionClient, input: AuditEventInput[]): Promise<void> {
   if (input.length === 0) return;
-  await prisma.auditEvent.createMany({ data: input.map(auditRow) });
+  const feedCount = input.filter((event) => isFeedEvent(event.action)).length;
+  const positions = feedCount === 0 ? [] : await claimFeedPositions(tx, feedCount);
+  await tx.auditEvent.createMany({
+    data: input.map((event) => auditRow(event, isFeedEvent(event.action) ? positions.shift()! : null)),
+  });
 }
 
-function auditRow(event: AuditEventInput): Prisma.AuditEventCreateManyInput {
+/** `count` feed positions, in increasing order, under the feed lock (held until the transaction ends). */
+async function claimFeedPositions(tx: Prisma.TransactionClient, count: number): Promise<bigint[]> {
+  const rows = await tx.$queryRaw<{ position: bigint }[]>`SELECT "gatehouse_claim_feed_positions"(${count}::integer) AS "position"`;
+  return rows.map((row) => BigInt(row.position)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function auditRow(event: AuditEventInput, feedPosition: bigint | null): Prisma.AuditEventCreateManyInput & Prisma.AuditEventCreateInput {
   const definition = events[event.action];
   return {
     actor: event.actor,
@@ -35,6 +61,7 @@ function auditRow(event: AuditEventInput): Prisma.AuditEventCreateManyInput {
     organizationId: event.organizationId ?? null,
     dataVersion: definition.version,
     data: event.data as Prisma.InputJsonObject,
+    feedPosition,
   };
 }
 

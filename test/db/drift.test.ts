@@ -20,6 +20,7 @@ const BEYOND_PRISMA = [
   "constraint organization_user_roles.organization_user_roles_role_type_check",
   "constraint resource_scopes.resource_scopes_name_check",
   "constraint user_roles.user_roles_role_type_check",
+  "index audit_events.audit_events_feed_position_key",
   "index organization_invitations.organization_invitations_pending_key",
 ];
 

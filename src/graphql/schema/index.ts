@@ -16,6 +16,7 @@ import "./viewer.js";
 import "./member-organizations.js";
 import "./global-roles.js";
 import "./audit.js";
+import "./changes.js";
 import "./subscriptions.js";
 
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */

@@ -7,58 +7,25 @@ import DataLoader from "dataloader";
 import { Repeater } from "graphql-yoga";
 import type { Principal } from "../../auth/principal.js";
 import type { Change } from "../../changes.js";
-import { TEMPLATE_READER_PERMISSIONS, eventDefinition } from "../../domain/events.js";
+import { TEMPLATE_READER_PERMISSIONS, eventDefinition, typesOf } from "../../domain/events.js";
 import { type Subject, grantedOrganizationScopesOfMany, subjectKey } from "../../domain/tokens/grants.js";
 import { GatehouseError, assertThat } from "../../errors.js";
-import { guardedByParent, inOrganization } from "../auth/rules.js";
+import { inOrganization } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import { Organization } from "./organization.js";
+import { ChangeEvent, afterPosition } from "./changes.js";
 import { canReadTemplate } from "./template.js";
 
-export const ChangeEvent = builder.objectRef<Change>("ChangeEvent").implement({
-  description:
-    "A committed change, as recorded in the audit log: what happened, to what, and what changed (`data`, shaped as " +
-    "the event catalogue says: docs/events.md). Whoever may see the event may see its data; read the changed " +
-    "objects as they are now with your own token.",
-  auth: guardedByParent,
-  fields: (t) => ({
-    id: t.exposeID("id", { description: "The audit event's id." }),
-    action: t.exposeString("action", {
-      description: "What happened, `<noun>.<verb>`: `organization.user_roles_assigned`, `organization_role.updated`, …",
-    }),
-    occurredAt: t.expose("at", { type: "DateTime" }),
-    version: t.int({
-      description: "The version of `data`'s shape for this action (docs/events.md); 0 for events recorded before the catalogue.",
-      resolve: (change, _args, context) => changeDetails(context, change).then((details) => details.version),
-    }),
-    data: t.field({
-      type: "JSONObject",
-      description: "What changed: ids, names, added and removed roles, before/after of changed fields; never secrets.",
-      resolve: (change, _args, context) => changeDetails(context, change).then((details) => details.data),
-    }),
-    targetType: t.exposeString("targetType", { nullable: true, description: "The kind of object changed: `user`, `organization_role`, …" }),
-    targetId: t.exposeID("targetId", { nullable: true }),
-    organizationId: t.exposeID("organizationId", { nullable: true, description: "The organization changed; null for template changes." }),
-    organization: t.field({
-      type: Organization,
-      nullable: true,
-      description: "The organization as it is now (null once deleted), if the token may read it.",
-      resolve: (change, _args, context) =>
-        change.organizationId ? context.prisma.organization.findUnique({ where: { id: change.organizationId } }) : null,
-    }),
-  }),
-});
+/** `after:`, the cursor of the last event a client received. */
+const AFTER =
+  "Resume after this event's `cursor`: every event since (that the token may see) comes first, in commit order, " +
+  "then the live ones, none missed or repeated. Without it, the stream starts now.";
 
 builder.subscriptionType({ description: "Live changes, over Server-Sent Events (GraphQL over SSE)." });
 
 /** Whether the event's catalogue entry lets an organization token with `scopes` see it. */
 function organizationTokenMaySee(change: Change, scopes: ReadonlySet<string>): boolean {
   return eventDefinition(change.action)?.organization.some((permission) => scopes.has(permission)) ?? false;
-}
-
-function inAudience(change: Change, audience: "organization" | "template"): boolean {
-  return eventDefinition(change.action)?.audience === audience;
 }
 
 builder.subscriptionField("organizationChanged", (t) =>
@@ -68,7 +35,7 @@ builder.subscriptionField("organizationChanged", (t) =>
       "Every committed change of the organization — profile, members, applications, role assignments, invitations — " +
       "that the token may see (organization tokens: each change needs the permission that reads it). Ends after the " +
       "organization is deleted.",
-    args: { organizationId: t.arg.id({ required: true }) },
+    args: { organizationId: t.arg.id({ required: true }), after: t.arg.string({ description: AFTER }) },
     auth: inOrganization({
       permission: "read:organization",
       manage: "organizations:read",
@@ -78,8 +45,9 @@ builder.subscriptionField("organizationChanged", (t) =>
       const organizationId = String(args.organizationId);
       const organization = await context.prisma.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
       assertThat(organization !== null, "NOT_FOUND", `No organization ${organizationId}.`);
-      const ofOrganization = (change: Change) => change.organizationId === organizationId && inAudience(change, "organization");
-      return stream(context, context.changes.changes(ofOrganization), {
+      const after = afterPosition(args.after);
+      const ofOrganization = { actions: typesOf("organization"), organizationId };
+      return stream(context, context.changes.changes(ofOrganization, after), {
         mayWatch: (scopes) => scopes.has("read:organization"),
         maySee: organizationTokenMaySee,
         isLast: (change) => change.action === "organization.deleted",
@@ -95,9 +63,10 @@ builder.subscriptionField("templateChanged", (t) =>
     description:
       "Every committed change of the organization template: organization permissions and roles, and the API " +
       "permissions roles hold. Template changes apply to every organization at once.",
+    args: { after: t.arg.string({ description: AFTER }) },
     auth: canReadTemplate,
-    subscribe: (_root, _args, context) =>
-      stream(context, context.changes.changes((change) => inAudience(change, "template")), {
+    subscribe: (_root, args, context) =>
+      stream(context, context.changes.changes({ actions: typesOf("template") }, afterPosition(args.after)), {
         mayWatch: (scopes) => TEMPLATE_READER_PERMISSIONS.some((permission) => scopes.has(permission)),
         maySee: organizationTokenMaySee,
       }),
@@ -153,21 +122,6 @@ function stream(context: GraphQLContext, source: AsyncIterableIterator<Change>, 
       clearTimeout(timer);
     }
   });
-}
-
-const details = new WeakMap<Change, Promise<{ version: number; data: Record<string, unknown> }>>();
-
-/** The event's data and its version, read once per change for all its subscribers. */
-function changeDetails(context: GraphQLContext, change: Change) {
-  let read = details.get(change);
-  if (!read) {
-    read = context.prisma.auditEvent
-      .findUniqueOrThrow({ where: { id: BigInt(change.id) }, select: { dataVersion: true, data: true } })
-      // recordAudit only ever writes JSON objects.
-      .then((event) => ({ version: event.dataVersion, data: event.data as Record<string, unknown> }));
-    details.set(change, read);
-  }
-  return read;
 }
 
 type SubscriberKey = { organizationId: string; subject: Subject };

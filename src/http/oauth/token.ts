@@ -7,7 +7,7 @@
 // (grants/); the domain decides what the token grants and `auth/` signs it (services.tokens);
 // errors become OAuth errors in one place (errors.ts). Every grant and every denial is audited.
 import type { AuthServices } from "../../auth/services.js";
-import { recordAudit } from "../../domain/audit.js";
+import { recordAuditOnly } from "../../domain/audit.js";
 import type { IssuedToken } from "../../domain/tokens/issue.js";
 import type { Logger } from "../../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -51,7 +51,7 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger, metr
 
 function auditIssued(services: AuthServices, attempt: Attempt, grant: GrantType, token: IssuedToken, clientId: string) {
   const organizationId = attempt.params.get("organization_id");
-  return recordAudit(services.db.prisma, {
+  return recordAuditOnly(services.db.prisma, {
     actor: attempt.actor,
     action: "token.issued",
     ...(organizationId !== undefined ? { organizationId } : {}),
@@ -61,7 +61,7 @@ function auditIssued(services: AuthServices, attempt: Attempt, grant: GrantType,
 
 function auditDenied(services: AuthServices, attempt: Attempt, error: OAuthError) {
   const organizationId = attempt.params.get("organization_id");
-  return recordAudit(services.db.prisma, {
+  return recordAuditOnly(services.db.prisma, {
     actor: attempt.actor,
     action: "token.denied",
     ...(organizationId !== undefined ? { organizationId } : {}),
