@@ -45,6 +45,15 @@ export async function recordAudits(tx: Prisma.TransactionClient, input: AuditEve
   });
 }
 
+/**
+ * Takes the feed lock for the rest of the transaction (again, if already taken), for events that
+ * SQL writes itself, drawing positions with `nextval('"audit_events_feed_position_seq"')`
+ * (src/domain/template-effects.ts). Everything after it in the transaction waits behind it.
+ */
+export async function lockFeed(tx: Prisma.TransactionClient): Promise<void> {
+  await claimFeedPositions(tx, 0);
+}
+
 /** `count` feed positions, in increasing order, under the feed lock (held until the transaction ends). */
 async function claimFeedPositions(tx: Prisma.TransactionClient, count: number): Promise<bigint[]> {
   const rows = await tx.$queryRaw<{ position: bigint }[]>`SELECT "gatehouse_claim_feed_positions"(${count}::integer) AS "position"`;

@@ -110,6 +110,9 @@ export const events = {
   "organization.application_roles_unassigned": applications.rolesUnassigned,
   "organization.application_roles_replaced": applications.rolesReplaced,
 
+  "organization.held_role_deleted": { ...organizationRead, organization: ["read:members", "read:applications"], version: 1, targetType: "organization_role", description: "A template role that members of the organization held was deleted: they lost it and its permissions (`users`, `applications`: how many held it here)", data: z.object({ role: roleRef, users: z.number().int(), applications: z.number().int() }) },
+  "organization.permissions_lost": { ...organizationRead, organization: ["read:members", "read:applications"], version: 1, targetType: "organization", description: "Template permissions were deleted (`cause`: an organization permission, an API permission, or an API resource with its permissions): the members holding `roles` here lost them", data: z.object({ cause: z.enum(["organization_scope.deleted", "resource_scope.deleted", "api_resource.deleted"]), permissions: z.array(z.object({ id, name: z.string() })), roles: z.array(roleRef) }) },
+
   "organization.jit_email_domains_added": jit("Email domains were added to just-in-time provisioning", jitDomains),
   "organization.jit_email_domains_removed": jit("Email domains were removed from just-in-time provisioning", jitDomains),
   "organization.jit_email_domains_replaced": jit("Just-in-time provisioning's email domains were replaced", jitDomains),

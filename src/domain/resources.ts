@@ -9,6 +9,7 @@ import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { fieldChanges } from "./events.js";
 import { description, parseInput, permissionName, text } from "./input.js";
+import { recordPermissionsLost } from "./template-effects.js";
 import { definedOnly } from "./template.js";
 
 /** RFC 8707: an absolute URI, without a fragment. */
@@ -77,13 +78,15 @@ export async function updateApiResource(context: DomainContext, id: string, inpu
   ).then(({ after }) => after);
 }
 
-/** Deletes the resource with its permissions; every role loses them (database cascade). */
+/** Deletes the resource with its permissions; every role loses them (database cascade), and each organization whose members held one is told. */
 export async function deleteApiResource(context: DomainContext, id: string): Promise<string> {
   return change(
     context,
     async (tx) => {
       const resource = await requireApiResource(tx, id);
       assertThat(!resource.isBuiltIn, "BUILT_IN_RESOURCE", `${resource.name} ${builtInMessage}: it cannot be deleted`);
+      const permissions = await tx.resourceScope.findMany({ where: { resourceId: id }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+      await recordPermissionsLost(tx, context.actor, "api_resource.deleted", permissions);
       await tx.apiResource.delete({ where: { id } });
       return resource;
     },
@@ -135,12 +138,13 @@ export async function updateResourceScope(context: DomainContext, id: string, in
   );
 }
 
-/** Deletes the permission; every global and organization role loses it (database cascade). */
+/** Deletes the permission; every global and organization role loses it (database cascade), and each organization whose members held one is told. */
 export async function deleteResourceScope(context: DomainContext, id: string): Promise<string> {
   return change(
     context,
     async (tx) => {
       const scope = await requireResourceScope(tx, id);
+      await recordPermissionsLost(tx, context.actor, "resource_scope.deleted", [scope]);
       await tx.resourceScope.delete({ where: { id } });
       return scope;
     },

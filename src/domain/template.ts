@@ -7,6 +7,7 @@ import type { OrganizationRole, OrganizationScope, RoleType } from "../generated
 import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
 import { fieldChanges } from "./events.js";
+import { recordHeldRoleDeleted, recordPermissionsLost } from "./template-effects.js";
 import { description, idList, parseInput, permissionName, text } from "./input.js";
 
 export const roleType = z.enum(["USER", "MACHINE_TO_MACHINE"], { error: "must be USER or MACHINE_TO_MACHINE" });
@@ -60,12 +61,13 @@ export async function updateOrganizationScope(context: DomainContext, id: string
   );
 }
 
-/** Deletes the permission; every role loses it (database cascade). */
+/** Deletes the permission; every role loses it (database cascade), and each organization whose members held one is told. */
 export async function deleteOrganizationScope(context: DomainContext, id: string): Promise<string> {
   return change(
     context,
     async (tx) => {
       const scope = await requireScope(tx, id);
+      await recordPermissionsLost(tx, context.actor, "organization_scope.deleted", [scope]);
       await tx.organizationScope.delete({ where: { id } });
       return scope;
     },
@@ -124,12 +126,13 @@ export async function updateOrganizationRole(context: DomainContext, id: string,
   );
 }
 
-/** Deletes the role and, by cascade, every assignment of it. */
+/** Deletes the role and, by cascade, every assignment of it; each organization where it was held is told. */
 export async function deleteOrganizationRole(context: DomainContext, id: string): Promise<string> {
   return change(
     context,
     async (tx) => {
       const role = await requireRole(tx, id, { lock: true });
+      await recordHeldRoleDeleted(tx, context.actor, role);
       await tx.organizationRole.delete({ where: { id } });
       return role;
     },
