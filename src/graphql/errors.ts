@@ -3,6 +3,7 @@ import { PothosValidationError } from "@pothos/core";
 import { type ASTNode, GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isStatementTimeout } from "../db/errors.js";
 import { GatehouseError } from "../errors.js";
+import { requiredFor } from "./auth/required.js";
 import type { GraphQLContext } from "./context.js";
 
 export function toGraphQLError(error: GatehouseError, path?: readonly (string | number)[]): GraphQLError {
@@ -16,12 +17,15 @@ export function toGraphQLError(error: GatehouseError, path?: readonly (string | 
   });
 }
 
-/** The error of a field the caller may not resolve: UNAUTHENTICATED without a token, else FORBIDDEN. */
+/**
+ * The error of a field the caller may not resolve: UNAUTHENTICATED without a token, else FORBIDDEN
+ * with what the field's rule requires (`extensions.required`, the declaration only).
+ */
 export function forbidden(context: GraphQLContext, info: GraphQLResolveInfo): GraphQLError {
   const field = `${info.parentType.name}.${info.fieldName}`;
-  return context.principal
-    ? toGraphQLError(new GatehouseError("FORBIDDEN", `Not authorized to read ${field}.`))
-    : toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${field}.`));
+  if (!context.principal) return toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${field}.`));
+  const required = requiredFor(info.parentType.getFields()[info.fieldName], info.parentType);
+  return new GraphQLError(`Not authorized to read ${field}.`, { extensions: { code: "FORBIDDEN", ...(required ? { required } : {}) } });
 }
 
 /** The database is unavailable: a retryable refusal, distinct from a bug. */

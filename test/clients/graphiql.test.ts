@@ -78,7 +78,7 @@ describe("GraphiQL", () => {
         {
           message: "Not authorized to read Organization.customData.",
           path: ["organization", "customData"],
-          extensions: { code: "FORBIDDEN" },
+          extensions: { code: "FORBIDDEN", required: expect.objectContaining({ managementScopes: ["all", "organizations:read"] }) },
         },
       ],
     });

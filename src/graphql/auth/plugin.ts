@@ -1,7 +1,9 @@
 // The Pothos plugin behind `auth` rules. For every output field it
 //   - fails the schema build when the field has no rule (default deny), unless its type has one;
 //   - turns the rule into scope-auth `authScopes` (enforcement) and into the federation
-//     `@authenticated` / `@requiresScopes` options (printing).
+//     `@authenticated` / `@requiresScopes` options (printing);
+//   - ends the field's description with the rule in words ("Authorization: …"; a field without a
+//     rule of its own, its type's).
 // It must be the LAST plugin: Pothos runs `onOutputFieldConfig` hooks from last to first, and the
 // federation plugin, running after this one, prints the options set here.
 import SchemaBuilder, {
@@ -56,6 +58,14 @@ export class UnauthorizedFieldsError extends Error {
 }
 
 type Options = { authScopes?: unknown; authenticated?: boolean; requiresScopes?: string[][] };
+
+/** How a description ends: the rule in words, its own paragraph. */
+export const RULE_PARAGRAPH = "Authorization: ";
+
+function withRuleSentence(description: string | null | undefined, rule: AuthRule, level: Level = "field"): string {
+  const sentence = `${level === "type" ? "Authorization of every field: " : RULE_PARAGRAPH}${rule.description}.`;
+  return description?.trim() ? `${description.trimEnd()}\n\n${sentence}` : sentence;
+}
 type Level = "field" | "type";
 
 /** What scope-auth (enforcement) and the federation plugin (printing) need for a rule. */
@@ -90,7 +100,7 @@ function bindingDirectives(rule: AuthRule): { name: string; args: { scopes: stri
 }
 
 /** Adds the options and directives other plugins read later (scope-auth at resolve, federation when printing). */
-function withRule<C extends { pothosOptions: object; extensions?: Record<string, unknown> | null }>(
+function withRule<C extends { pothosOptions: object; description?: string | null | undefined; extensions?: Record<string, unknown> | null }>(
   config: C,
   rule: AuthRule,
   level: Level,
@@ -98,6 +108,7 @@ function withRule<C extends { pothosOptions: object; extensions?: Record<string,
   const existing = (config.extensions?.directives as unknown[] | undefined) ?? [];
   return {
     ...config,
+    description: withRuleSentence(config.description, rule, level),
     pothosOptions: { ...config.pothosOptions, ...optionsFor(rule, level) },
     extensions: { ...config.extensions, directives: [...existing, ...bindingDirectives(rule)] },
   };
@@ -123,8 +134,13 @@ export class GatehouseAuthPlugin<Types extends SchemaTypes> extends BasePlugin<T
     const rule = fieldConfig.pothosOptions.auth as AuthRule | undefined;
     if (!rule) {
       const parent = this.buildCache.getTypeConfig(fieldConfig.parentType) as PothosObjectTypeConfig;
-      if (!parent.pothosOptions.auth) this.unauthorized.add(`${parent.name}.${fieldConfig.name}`);
-      return fieldConfig;
+      const inherited = parent.pothosOptions.auth as AuthRule | undefined;
+      if (!inherited) {
+        this.unauthorized.add(`${parent.name}.${fieldConfig.name}`);
+        return fieldConfig;
+      }
+      // The type's rule covers the field: its description says so too.
+      return { ...fieldConfig, description: withRuleSentence(fieldConfig.description, inherited) };
     }
     return withRule(fieldConfig, rule, "field");
   }

@@ -7,11 +7,8 @@ import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import type { Principal } from "../../auth/principal.js";
 import { allowsManagementScope } from "../../domain/management.js";
 import type { GraphQLContext } from "../context.js";
+import { requiredFor, ruleOf } from "./required.js";
 import type { AuthRule } from "./rules.js";
-
-function ruleOf(owner: { extensions?: unknown } | null | undefined): AuthRule | undefined {
-  return (owner?.extensions as { pothosOptions?: { auth?: AuthRule } } | undefined)?.pothosOptions?.auth;
-}
 
 /** Whether the principal could meet the rule for some object: scopes held, organization aside. */
 function mayMeet(rule: AuthRule | undefined, principal: Principal | null): boolean {
@@ -34,7 +31,7 @@ function staticRule(principal: Principal | null): ValidationRule {
         context.reportError(
           new GraphQLError(`Not authorized to read ${parent?.name}.${field.name}; the operation was not run.`, {
             nodes: node,
-            extensions: { code: principal ? "FORBIDDEN" : "UNAUTHENTICATED" },
+            extensions: principal ? { code: "FORBIDDEN", required: requiredFor(field, parent) } : { code: "UNAUTHENTICATED" },
           }),
         );
       }

@@ -44,12 +44,53 @@ export type RuleRequirement =
 
 export interface AuthRule<Parent = unknown, Args = unknown> {
   readonly requirement: RuleRequirement;
+  /**
+   * The rule in words, from the same declaration: every field's description ends with it (so the
+   * docs explorer, codegen and schema.graphql show it) and a FORBIDDEN error names it.
+   */
+  readonly description: string;
   /** The scope-auth check for one parent object and its arguments. */
   readonly scopes: (parent: Parent, args: Args) => ScopeMap;
 }
 
 function constant(requirement: RuleRequirement, scopes: ScopeMap): AuthRule<unknown, unknown> {
-  return { requirement, scopes: () => scopes };
+  return { requirement, description: describeRequirement(requirement), scopes: () => scopes };
+}
+
+/** `a`, `a or b`, `a, b or c`, each in backticks. */
+function either(names: string[]): string {
+  const quoted = names.map((name) => `\`${name}\``);
+  return quoted.length <= 1 ? (quoted[0] ?? "") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
+}
+
+/** A management token with any of `scopes`; `all` always counts. */
+function managementWords(scopes: string[]): string {
+  const named = scopes.filter((scope) => scope !== "all");
+  return named.length > 0 ? `a management token with ${either(named)} (or \`all\`)` : "a management token with `all`";
+}
+
+/** What a requirement asks for, in words. */
+export function describeRequirement(requirement: RuleRequirement): string {
+  switch (requirement.kind) {
+    case "public":
+      return "anyone, without a token";
+    case "authenticated":
+      return "any valid token";
+    case "parent":
+      return "whoever may read the field that returned this object";
+    case "scopes": {
+      const words = [managementWords(requirement.management)];
+      if (requirement.organization.length > 0) {
+        const permissions = `${requirement.organization.length > 1 ? "one of the permissions" : "the permission"} ${either(requirement.organization)}`;
+        words.push(
+          requirement.bound
+            ? `an organization token for this organization with ${permissions}`
+            : `an organization token (for any organization) with ${permissions}`,
+        );
+      }
+      return words.join(", or ");
+    }
+  }
 }
 
 /** Anyone, without a token. Only for data that is public by nature. */
@@ -66,10 +107,18 @@ export const guardedByParent = constant({ kind: "parent" }, {});
  * that read the members (or applications) of an organization they belong to. A router can check
  * only that a token is present; Gatehouse checks the rest.
  */
-export const canSeeUser = rule<{ id: string }>({ kind: "authenticated" }, (user) => ({ userVisible: user.id }));
-export const canSeeApplication = rule<{ id: string }>({ kind: "authenticated" }, (application) => ({
-  applicationVisible: application.id,
-}));
+export const canSeeUser = rule<{ id: string }>(
+  { kind: "authenticated" },
+  `${managementWords(["users:read", "organizations:read"])}; the user themself; or an organization token with the ` +
+    "permission `read:members` for an organization the user belongs to",
+  (user) => ({ userVisible: user.id }),
+);
+export const canSeeApplication = rule<{ id: string }>(
+  { kind: "authenticated" },
+  `${managementWords(["applications:read", "organizations:read"])}; the application itself; or an organization token ` +
+    "with the permission `read:applications` for an organization the application belongs to",
+  (application) => ({ applicationVisible: application.id }),
+);
 
 /**
  * The organizations a user (application) belongs to, with its roles there: management readers of
@@ -77,11 +126,15 @@ export const canSeeApplication = rule<{ id: string }>({ kind: "authenticated" },
  * `id` picks the member's id out of the parent.
  */
 export function canSeeMembershipsOf<Parent>(type: Subject["type"], id: (parent: Parent) => string): AuthRule<Parent, unknown> {
-  return rule<Parent>({ kind: "authenticated" }, (parent) => ({ membershipsVisible: { type, id: id(parent) } }));
+  const description =
+    type === "user"
+      ? `${managementWords(["users:read", "organizations:read"])}, or the user themself`
+      : `${managementWords(["applications:read", "organizations:read"])}, or the application itself`;
+  return rule<Parent>({ kind: "authenticated" }, description, (parent) => ({ membershipsVisible: { type, id: id(parent) } }));
 }
 
-function rule<Parent>(requirement: RuleRequirement, scopes: (parent: Parent) => ScopeMap): AuthRule<Parent, unknown> {
-  return { requirement, scopes: (parent) => scopes(parent) };
+function rule<Parent>(requirement: RuleRequirement, description: string, scopes: (parent: Parent) => ScopeMap): AuthRule<Parent, unknown> {
+  return { requirement, description, scopes: (parent) => scopes(parent) };
 }
 
 /** A management token holding `scope` (or `all`). */
@@ -117,8 +170,10 @@ export function inOrganization<Parent, Args>(options: {
   manage: ManagementScope;
   organizationId: (parent: Parent, args: Args) => string;
 }): AuthRule<Parent, Args> {
+  const requirement: RuleRequirement = { kind: "scopes", management: [options.manage], organization: [options.permission], bound: true };
   return {
-    requirement: { kind: "scopes", management: [options.manage], organization: [options.permission], bound: true },
+    requirement,
+    description: describeRequirement(requirement),
     scopes: (parent, args) => ({
       $any: {
         management: options.manage,

@@ -102,6 +102,7 @@ builder.mutationFields((t) => ({
     resolve: (_parent, { input }, context) => createApplication(domain(context), input),
   }),
   updateApplication: t.field({
+    description: "Change an application; fields left out keep their values.",
     type: Application,
     auth: manage("applications:write"),
     args: { input: t.arg({ type: UpdateApplicationInput, required: true }) },

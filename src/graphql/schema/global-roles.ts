@@ -123,6 +123,7 @@ builder.mutationFields((t) => ({
     resolve: (_parent, { input }, context) => createGlobalRole(domain(context), input),
   }),
   updateGlobalRole: t.field({
+    description: "Change a global role; fields left out keep their values.",
     type: GlobalRole,
     auth: canWriteGlobalRoles,
     args: { input: t.arg({ type: UpdateGlobalRoleInput, required: true }) },
@@ -142,6 +143,7 @@ builder.mutationFields((t) => ({
     resolve: (_parent, { input: { roleId, ...ids } }, context) => changeGlobalRolePermissions(domain(context), roleId, "add", ids),
   }),
   removeGlobalRolePermissions: t.field({
+    description: "Take API permissions away from a global role.",
     type: GlobalRole,
     auth: canWriteGlobalRoles,
     args: { input: t.arg({ type: GlobalRolePermissionsInput, required: true }) },

@@ -133,6 +133,7 @@ const DeleteOrganizationInput = builder.inputType("DeleteOrganizationInput", {
 
 builder.mutationFields((t) => ({
   createOrganization: t.field({
+    description: "Create an organization (a tenant).",
     type: Organization,
     auth: manage("organizations:write"),
     args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },

@@ -121,12 +121,14 @@ const ResourceScopeIdInput = builder.inputType("ResourceScopeIdInput", { fields:
 
 builder.mutationFields((t) => ({
   createApiResource: t.field({
+    description: "Create an API resource: one of your APIs, named by its resource indicator (the audience of its tokens), to declare permissions on.",
     type: ApiResource,
     auth: canWriteResources,
     args: { input: t.arg({ type: CreateApiResourceInput, required: true }) },
     resolve: (_parent, { input }, context) => createApiResource(domain(context), input),
   }),
   updateApiResource: t.field({
+    description: "Change an API resource; fields left out keep their values.",
     type: ApiResource,
     auth: canWriteResources,
     args: { input: t.arg({ type: UpdateApiResourceInput, required: true }) },
@@ -139,12 +141,14 @@ builder.mutationFields((t) => ({
     resolve: (_parent, { input }, context) => deleteApiResource(domain(context), input.id),
   }),
   createResourceScope: t.field({
+    description: "Add a permission (scope) to an API resource.",
     type: ResourceScope,
     auth: canWriteResources,
     args: { input: t.arg({ type: CreateResourceScopeInput, required: true }) },
     resolve: (_parent, { input: { resourceId, ...scope } }, context) => createResourceScope(domain(context), resourceId, scope),
   }),
   updateResourceScope: t.field({
+    description: "Change a permission of an API resource; fields left out keep their values.",
     type: ResourceScope,
     auth: canWriteResources,
     args: { input: t.arg({ type: UpdateResourceScopeInput, required: true }) },

@@ -82,6 +82,7 @@ builder.queryFields((t) => ({
       context.prisma.organizationScope.count({ where: searchWhere(args.search, ["name", "description"]) }),
   }),
   organizationScope: t.prismaField({
+    description: "One organization permission of the template, by id.",
     type: "OrganizationScope",
     nullable: true,
     auth: canReadTemplate,
@@ -106,6 +107,7 @@ builder.queryFields((t) => ({
       }),
   }),
   organizationRole: t.prismaField({
+    description: "One organization role of the template, by id.",
     type: "OrganizationRole",
     nullable: true,
     auth: canReadTemplate,
@@ -160,12 +162,14 @@ const OrganizationRolePermissionsInput = builder.inputType("OrganizationRolePerm
 
 builder.mutationFields((t) => ({
   createOrganizationScope: t.field({
+    description: "Add an organization permission to the template every organization shares.",
     type: OrganizationScope,
     auth: canWriteTemplate,
     args: { input: t.arg({ type: CreateOrganizationScopeInput, required: true }) },
     resolve: (_parent, { input }, context) => createOrganizationScope(domain(context), input),
   }),
   updateOrganizationScope: t.field({
+    description: "Change an organization permission of the template; fields left out keep their values.",
     type: OrganizationScope,
     auth: canWriteTemplate,
     args: { input: t.arg({ type: UpdateOrganizationScopeInput, required: true }) },
@@ -185,6 +189,7 @@ builder.mutationFields((t) => ({
     resolve: (_parent, { input }, context) => createOrganizationRole(domain(context), input),
   }),
   updateOrganizationRole: t.field({
+    description: "Change an organization role of the template; fields left out keep their values.",
     type: OrganizationRole,
     auth: canWriteTemplate,
     args: { input: t.arg({ type: UpdateOrganizationRoleInput, required: true }) },
@@ -205,6 +210,7 @@ builder.mutationFields((t) => ({
       changeOrganizationRolePermissions(domain(context), roleId, "add", ids),
   }),
   removeOrganizationRolePermissions: t.field({
+    description: "Take organization and API permissions away from an organization role of the template.",
     type: OrganizationRole,
     auth: canWriteTemplate,
     args: { input: t.arg({ type: OrganizationRolePermissionsInput, required: true }) },

@@ -102,12 +102,14 @@ const UserIdentityInput = builder.inputType("UserIdentityInput", {
 
 builder.mutationFields((t) => ({
   createUser: t.field({
+    description: "Create a user.",
     type: User,
     auth: manage("users:write"),
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: (_parent, { input }, context) => createUser(domain(context), input),
   }),
   updateUser: t.field({
+    description: "Change a user's profile; fields left out keep their values.",
     type: User,
     auth: manage("users:write"),
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
