@@ -59,8 +59,17 @@ export async function startServer(config: Config, logger: Logger, options: Start
     changes = feed;
     feed.onSigningKeysChanged(() => services.keys.invalidate());
     const schema = buildSchema();
-    const yoga = createGraphQL({ schema, services, changes: feed, logger });
     const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
+    const yoga = createGraphQL({
+      schema,
+      services,
+      changes: feed,
+      logger,
+      onOperation: (operation) => {
+        metrics.recordOperation(operation);
+        logger.info({ graphql: { ...operation, durationMs: Math.round(operation.durationMs) } }, "graphql operation");
+      },
+    });
     const development = config.mode === "development" ? createDevelopmentAccess() : undefined;
     const app = createApp({ services, metrics, migrations, yoga, logger, development });
     handle = getRequestListener(app.fetch);

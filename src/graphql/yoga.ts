@@ -21,6 +21,7 @@ import { useExecutionBudget } from "./budget.js";
 import { useOperationCost } from "./cost.js";
 import { useInputBounds } from "./input-bounds.js";
 import { useOperationLimits } from "./limits.js";
+import { type OperationSummary, useOperationObservability } from "./observability.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -40,11 +41,13 @@ export interface CreateGraphQLOptions {
   services: AuthServices;
   changes: ChangeFeed;
   logger: Logger;
+  /** Each operation's summary (type, name, duration, outcome, error codes), after it ran. */
+  onOperation?: (operation: OperationSummary) => void;
 }
 
 export type GatehouseYoga = YogaServerInstance<GraphiQLServerContext, GraphQLContext>;
 
-export function createGraphQL({ schema, services, changes, logger }: CreateGraphQLOptions): GatehouseYoga {
+export function createGraphQL({ schema, services, changes, logger, onOperation = () => {} }: CreateGraphQLOptions): GatehouseYoga {
   const { db, config } = services;
   const production = config.mode === "production";
   const invitations = invitationTokens(services.tokens, services.verifier);
@@ -75,6 +78,7 @@ export function createGraphQL({ schema, services, changes, logger }: CreateGraph
         args.every(isRefusal) ? logger.debug({ err: args[0] }, "graphql refusal") : logger.error({ err: args[0] }, "graphql error"),
     },
     plugins: [
+      useOperationObservability(onOperation),
       useCsrfPrevention(),
       useErrorCodes(),
       useOperationLimits(config.graphql.limits, { hideSuggestions: production }),

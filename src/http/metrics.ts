@@ -1,9 +1,11 @@
-// Prometheus metrics: the process (prom-client's defaults), HTTP requests, token decisions and
-// open subscriptions.
+// Prometheus metrics: the process (prom-client's defaults), HTTP requests, GraphQL operations by
+// type and outcome, token decisions and open subscriptions. Labels stay few and bounded: never an
+// operation's name, id or client-chosen text.
 // Served at /metrics only when GATEHOUSE_METRICS_TOKEN is set, to callers presenting it.
 import { timingSafeEqual } from "node:crypto";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { bearerToken } from "../auth/bearer.js";
+import type { OperationSummary } from "../graphql/observability.js";
 
 export interface MetricsSources {
   /** How many subscriptions are open now. */
@@ -25,6 +27,25 @@ export class Metrics {
     labelNames: ["grant_type", "outcome"] as const,
     registers: [this.registry],
   });
+
+  readonly graphqlOperations = new Counter({
+    name: "gatehouse_graphql_operations_total",
+    help: "GraphQL operations by type (query, mutation, subscription, unknown) and outcome (ok, partial, error).",
+    labelNames: ["type", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly graphqlDuration = new Histogram({
+    name: "gatehouse_graphql_operation_duration_seconds",
+    help: "GraphQL operation execution time by type (a subscription: until its stream opens).",
+    labelNames: ["type"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  recordOperation(operation: OperationSummary): void {
+    this.graphqlOperations.inc({ type: operation.type, outcome: operation.outcome });
+    this.graphqlDuration.observe({ type: operation.type }, operation.durationMs / 1000);
+  }
 
   constructor(sources: MetricsSources) {
     collectDefaultMetrics({ register: this.registry, prefix: "gatehouse_" });

@@ -1,6 +1,6 @@
 // A real Gatehouse HTTP server on a free port, over a fresh test database.
 import { type Config, loadConfig } from "../../src/config/index.js";
-import { createLogger } from "../../src/logger.js";
+import { type Logger, createLogger } from "../../src/logger.js";
 import { type RunningServer, startServer } from "../../src/server.js";
 import { createTestDatabase } from "./database.js";
 
@@ -23,9 +23,11 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Last-minute changes to the loaded configuration. */
   configure?: (config: Config) => Config;
+  /** Where the server logs (default: a logger at the configured level). */
+  logger?: Logger;
 }
 
-export async function startTestServer({ env = {}, configure = (config) => config }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer({ env = {}, configure = (config) => config, logger }: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const loaded = loadConfig({
     GATEHOUSE_MODE: "development",
@@ -39,7 +41,7 @@ export async function startTestServer({ env = {}, configure = (config) => config
   const databaseConfig =
     database.config.kind === "postgres" ? { ...database.config, statementTimeoutMs: loaded.graphql.execution.timeoutMs } : database.config;
   const config = configure({ ...loaded, database: databaseConfig });
-  const server = await startServer(config, createLogger(config.logLevel), { database: database.options });
+  const server = await startServer(config, logger ?? createLogger(config.logLevel), { database: database.options });
   return {
     ...server,
     async graphql(query, { variables, token } = {}) {
