@@ -4,7 +4,8 @@
 //   identity     — a signed-in user: a trusted issuer's token, or a Gatehouse identity token.
 import type { PrismaClient } from "../db/index.js";
 import { type ManagementScope, allowsManagementScope } from "../domain/management.js";
-import { type Subject, grantedOrganizationScopes, subjectKey } from "../domain/tokens/grants.js";
+import type { TokenFacts } from "../domain/tokens/facts.js";
+import { type Subject, subjectKey } from "../domain/tokens/grants.js";
 import { IDENTITY_AUDIENCE, userForIdentity } from "../domain/users.js";
 import type { AuthServices } from "./services.js";
 import { TokenVerificationError, type VerifiedToken } from "./verify.js";
@@ -23,8 +24,8 @@ function scopesOf(scope: unknown): ReadonlySet<string> {
  * API honours a removed member or a revoked permission at once, not when the token expires
  * (resource servers that verify the JWT offline honour it until then).
  */
-async function stillGranted(prisma: PrismaClient, subject: Subject, organizationId: string, scope: unknown) {
-  const current = new Set(await grantedOrganizationScopes(prisma, subject, organizationId));
+async function stillGranted(facts: TokenFacts, subject: Subject, organizationId: string, scope: unknown) {
+  const current = new Set(await facts.organizationScopes(subject, organizationId));
   return new Set([...scopesOf(scope)].filter((permission) => current.has(permission)));
 }
 
@@ -63,7 +64,7 @@ async function principalOf(services: AuthServices, prisma: PrismaClient, verifie
     if (claims.organization_id !== organizationId) {
       throw new TokenVerificationError("organization_id does not match the audience");
     }
-    return { kind: "organization", organizationId, subject, clientId, scopes: await stillGranted(prisma, subject, organizationId, claims.scope) };
+    return { kind: "organization", organizationId, subject, clientId, scopes: await stillGranted(services.facts, subject, organizationId, claims.scope) };
   }
   if (audiences.includes(IDENTITY_AUDIENCE) && subject.type === "user") {
     return { kind: "identity", userId: subject.id };

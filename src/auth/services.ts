@@ -3,6 +3,7 @@ import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
 import { longestOpenInvitationSeconds } from "../domain/invitations.js";
 import { DEVELOPMENT_TOKEN_MAX_TTL } from "../domain/tokens/development.js";
+import { CachedTokenFacts, TOKEN_FACTS_CHANNEL, databaseTokenFacts } from "../domain/tokens/facts.js";
 import type { Logger } from "../logger.js";
 import { KeyEncryption } from "./key-encryption.js";
 import { resolveSecrets } from "./secret.js";
@@ -16,6 +17,8 @@ export interface AuthServices {
   /** The `iss` of Gatehouse's tokens; fixed once the server listens. */
   issuer(): string;
   keys: SigningKeys;
+  /** What token decisions read (clients, resources, memberships, grants), cached; see facts.ts. */
+  facts: CachedTokenFacts;
   tokens: TokenIssuer;
   verifier: TokenVerifier;
 }
@@ -43,12 +46,17 @@ export async function createAuthServices({ config, db, logger, issuer }: CreateA
   // Fail at start, not at the first token, when the secret cannot decrypt the signing key.
   await keys.active();
   const resolvedIssuer = () => config.issuer ?? issuer();
+  const facts = new CachedTokenFacts(databaseTokenFacts(db.prisma));
+  db.onQuery((event) => facts.observeStatement(event.query));
+  await db.notifications.listen(TOKEN_FACTS_CHANNEL, () => facts.invalidate());
+  db.notifications.onReconnect(() => facts.invalidate());
   return {
     config,
     db,
     issuer: resolvedIssuer,
     keys,
-    tokens: new TokenIssuer({ prisma: db.prisma, keys, tokens: config.tokens, issuer: resolvedIssuer }),
+    facts,
+    tokens: new TokenIssuer({ facts, keys, tokens: config.tokens, issuer: resolvedIssuer }),
     verifier: new TokenVerifier({
       issuer: resolvedIssuer,
       keys,

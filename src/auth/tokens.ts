@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import type { TokenConfig } from "../config/index.js";
-import type { PrismaClient } from "../db/index.js";
+import type { TokenFacts } from "../domain/tokens/facts.js";
 import {
   type AccessTokenClaims,
   type AccessTokenSigner,
@@ -15,7 +15,8 @@ import {
 import type { SigningKeys } from "./signing-keys.js";
 
 export interface TokenIssuerOptions {
-  prisma: PrismaClient;
+  /** Where decisions read memberships and grants (the cache in a server). */
+  facts: TokenFacts;
   keys: SigningKeys;
   tokens: TokenConfig;
   /** The `iss` of issued tokens (resolved once the server knows its address). */
@@ -27,7 +28,7 @@ export class TokenIssuer implements AccessTokenSigner {
 
   /** Decides what `request` is granted (or refuses it: TokenRefusal) and signs it. */
   async issue(request: TokenRequest): Promise<IssuedToken> {
-    const decision = await decideAccessToken({ prisma: this.options.prisma, tokens: this.options.tokens }, request);
+    const decision = await decideAccessToken({ facts: this.options.facts, tokens: this.options.tokens }, request);
     const accessToken = await this.sign(decision.claims, decision.ttl);
     return { accessToken, expiresIn: decision.ttl, scope: decision.scope, audience: decision.audience, kind: decision.kind };
   }

@@ -2,7 +2,6 @@
 // stored only as a SHA-256 hash: they carry 256 bits of entropy, so a slow hash adds nothing.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { PrismaClient } from "../db/index.js";
 import { GatehouseError } from "../errors.js";
 import type { Application } from "../generated/prisma/client.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
@@ -22,24 +21,10 @@ export function hashClientSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-function secretMatches(secret: string, hash: string): boolean {
+export function secretMatches(secret: string, hash: string): boolean {
   const given = Buffer.from(hashClientSecret(secret), "hex");
   const stored = Buffer.from(hash, "hex");
   return given.length === stored.length && timingSafeEqual(given, stored);
-}
-
-/**
- * The application whose id and secret these are, or null. Unknown ids cost the same hash work as
- * known ones, so timing does not reveal which ids exist.
- */
-export async function authenticateApplication(
-  prisma: PrismaClient,
-  clientId: string,
-  clientSecret: string,
-): Promise<Application | null> {
-  const application = await prisma.application.findUnique({ where: { id: clientId } });
-  const matches = secretMatches(clientSecret, application?.secretHash ?? hashClientSecret(""));
-  return application && matches ? application : null;
 }
 
 // ---------------------------------------------------------------------------------------------

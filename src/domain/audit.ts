@@ -1,6 +1,7 @@
 // The audit trail: every mutation and every token grant or denial, each an event of the catalogue
 // (src/domain/events.ts), which gives its target type and the version of its data's shape.
-import type { Prisma, PrismaClient } from "../db/index.js";
+import type { PrismaClient } from "../db/index.js";
+import { Prisma } from "../generated/prisma/client.js";
 import { type EventData, type EventType, events, isFeedEvent } from "./events.js";
 
 /** One event as a change gives it: the catalogue adds its target type and data version. */
@@ -16,12 +17,21 @@ export type AuditEventInput = EventInput & {
 /** Token grants and denials: the catalogue's audit-only events, which have no place in the feed. */
 type AuditOnlyAction = { [T in EventType]: (typeof events)[T]["audience"] extends "audit" ? T : never }[EventType];
 
+export type AuditOnlyEventInput = AuditEventInput & { action: AuditOnlyAction };
+
 /**
- * Records an audit-only event (a token grant or denial) by itself. It takes no feed position, so
- * it needs no transaction and never waits for the feed lock.
+ * Records audit-only events (token grants and denials) in one INSERT. They take no feed position,
+ * so they need no transaction and never wait for the feed lock. Raw SQL rather than `createMany`:
+ * the token endpoint writes them in batches of varying size, and Prisma compiled a new query plan
+ * for every size (12% of the endpoint's CPU in a profile).
  */
-export async function recordAuditOnly(prisma: PrismaClient, event: AuditEventInput & { action: AuditOnlyAction }): Promise<void> {
-  await prisma.auditEvent.create({ data: auditRow(event, null) });
+export async function recordAuditOnly(prisma: PrismaClient, input: AuditOnlyEventInput[]): Promise<void> {
+  if (input.length === 0) return;
+  const rows = input.map((event) => {
+    const row = auditRow(event, null);
+    return Prisma.sql`(${row.actor}, ${row.action}, ${row.targetType}, ${row.targetId}, ${row.organizationId}, ${JSON.stringify(row.data)}::jsonb, ${row.dataVersion})`;
+  });
+  await prisma.$executeRaw`INSERT INTO "public"."audit_events" ("actor", "action", "target_type", "target_id", "organization_id", "data", "data_version") VALUES ${Prisma.join(rows)}`;
 }
 
 export async function recordAudit(tx: Prisma.TransactionClient, event: AuditEventInput): Promise<void> {

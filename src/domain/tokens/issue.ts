@@ -10,15 +10,9 @@
 // Issued scope = requested ∩ granted by the subject's current roles; no `scope` means all granted.
 // The domain decides the claims; `src/auth/tokens.ts` signs them.
 import type { TokenConfig } from "../../config/index.js";
-import type { PrismaClient } from "../../db/index.js";
 import { managementScopes } from "../management.js";
-import {
-  type Subject,
-  grantedGlobalResourceScopes,
-  grantedOrganizationResourceScopes,
-  grantedOrganizationScopes,
-  organizationMembership,
-} from "./grants.js";
+import type { TokenFacts } from "./facts.js";
+import type { Subject } from "./grants.js";
 import { TokenRefusal } from "./refusal.js";
 
 export type { Subject } from "./grants.js";
@@ -96,7 +90,8 @@ export function organizationAudience(tokens: Pick<TokenConfig, "organizationAudi
 }
 
 export interface TokenDecisionContext {
-  prisma: PrismaClient;
+  /** Where memberships and grants are read: the database, or the cache in front of it. */
+  facts: TokenFacts;
   tokens: TokenConfig;
 }
 
@@ -114,12 +109,12 @@ export async function decideAccessToken(context: TokenDecisionContext, request: 
 }
 
 async function assertMayEnterOrganization(
-  { prisma, tokens }: TokenDecisionContext,
+  { facts, tokens }: TokenDecisionContext,
   subject: Subject,
   organizationId: string,
   amr: string[] | undefined,
 ) {
-  const membership = await organizationMembership(prisma, subject, organizationId);
+  const membership = await facts.membership(subject, organizationId);
   // An unknown organization is refused exactly like one the subject is not in: ids are not probed.
   if (!membership) throw new TokenRefusal("not_a_member", `${subject.type} is not a member of the organization`);
   // MFA is about people: applications authenticate with their secret.
@@ -129,7 +124,7 @@ async function assertMayEnterOrganization(
 }
 
 async function decideOrganizationToken(context: TokenDecisionContext, request: TokenRequest, organizationId: string) {
-  const granted = await grantedOrganizationScopes(context.prisma, request.subject, organizationId);
+  const granted = await context.facts.organizationScopes(request.subject, organizationId);
   return decision(request, {
     kind: "organization",
     audience: organizationAudience(context.tokens, organizationId),
@@ -145,14 +140,14 @@ async function decideOrganizationResourceToken(
   organizationId: string,
   indicator: string,
 ) {
-  const resource = await findResource(context.prisma, indicator);
-  const granted = await grantedOrganizationResourceScopes(context.prisma, request.subject, organizationId, resource.id);
+  const resource = await findResource(context.facts, indicator);
+  const granted = await context.facts.organizationResourceScopes(request.subject, organizationId, resource.id);
   return decision(request, { kind: "organization_resource", audience: resource.indicator, organizationId, granted, ttl: resource.accessTokenTtl });
 }
 
 async function decideResourceToken(context: TokenDecisionContext, request: TokenRequest, indicator: string) {
-  const resource = await findResource(context.prisma, indicator);
-  let granted = await grantedGlobalResourceScopes(context.prisma, request.subject, resource.id);
+  const resource = await findResource(context.facts, indicator);
+  let granted = await context.facts.globalResourceScopes(request.subject, resource.id);
   // `all` implies every management scope, so its holder may ask for a narrower token.
   if (indicator === context.tokens.managementResource && request.scope && granted.includes("all")) {
     granted = [...new Set([...granted, ...Object.keys(managementScopes)])];
@@ -160,8 +155,8 @@ async function decideResourceToken(context: TokenDecisionContext, request: Token
   return decision(request, { kind: "resource", audience: resource.indicator, granted, ttl: resource.accessTokenTtl });
 }
 
-async function findResource(prisma: PrismaClient, indicator: string) {
-  const resource = await prisma.apiResource.findUnique({ where: { indicator }, select: { id: true, indicator: true, accessTokenTtl: true } });
+async function findResource(facts: TokenFacts, indicator: string) {
+  const resource = await facts.resource(indicator);
   if (!resource) throw new TokenRefusal("unknown_resource");
   return resource;
 }

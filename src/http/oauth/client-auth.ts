@@ -1,8 +1,6 @@
 // The authenticate-client step: client_secret_basic or client_secret_post (RFC 6749 §2.3.1),
 // never both in one request.
-import type { PrismaClient } from "../../db/index.js";
-import { authenticateApplication } from "../../domain/applications.js";
-import type { Application } from "../../generated/prisma/client.js";
+import { type TokenFacts, authenticateClient as authenticateClientSecret } from "../../domain/tokens/facts.js";
 import { OAuthError } from "./errors.js";
 import { type TokenParams, checkedParameter } from "./params.js";
 
@@ -37,10 +35,10 @@ function basicCredentials(header: string | null): Credentials | undefined {
  * (a public client). Wrong or half-given credentials are `invalid_client`.
  */
 export async function authenticateClient(
-  prisma: PrismaClient,
+  facts: TokenFacts,
   request: Request,
   params: TokenParams,
-): Promise<Application | undefined> {
+): Promise<{ id: string } | undefined> {
   const basic = basicCredentials(request.headers.get("authorization"));
   const postSecret = params.get("client_secret");
   if (basic && postSecret !== undefined) {
@@ -56,7 +54,7 @@ export async function authenticateClient(
       : undefined);
   if (!credentials) return undefined;
   if (!credentials.clientId) throw new OAuthError("invalid_client", "client_secret needs client_id");
-  const application = await authenticateApplication(prisma, credentials.clientId, credentials.clientSecret);
+  const application = await authenticateClientSecret(facts, credentials.clientId, credentials.clientSecret);
   if (!application) throw new OAuthError("invalid_client", "client authentication failed");
   return application;
 }

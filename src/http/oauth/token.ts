@@ -7,7 +7,8 @@
 // (grants/); the domain decides what the token grants and `auth/` signs it (services.tokens);
 // errors become OAuth errors in one place (errors.ts). Every grant and every denial is audited.
 import type { AuthServices } from "../../auth/services.js";
-import { recordAuditOnly } from "../../domain/audit.js";
+import { type AuditOnlyEventInput, recordAuditOnly } from "../../domain/audit.js";
+import { AuditBatcher } from "../../domain/audit-batch.js";
 import type { IssuedToken } from "../../domain/tokens/issue.js";
 import type { Logger } from "../../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -25,22 +26,24 @@ interface Attempt {
 }
 
 export function createTokenEndpoint(services: AuthServices, logger: Logger, metrics: Metrics) {
+  // Token audit rows go in group commits; each response waits for its own row.
+  const audit = new AuditBatcher((events) => recordAuditOnly(services.db.prisma, events));
   return async (request: Request): Promise<Response> => {
     const attempt: Attempt = { actor: "anonymous", params: new Map() };
     try {
       attempt.params = await parseTokenRequest(request);
-      const client = await authenticateClient(services.db.prisma, request, attempt.params);
+      const client = await authenticateClient(services.facts, request, attempt.params);
       if (client) attempt.actor = `application:${client.id}`;
       const grant = pickGrant(attempt.params);
       const checked = await grant.check({ services, params: attempt.params, client });
       attempt.actor = checked.actor;
       const token = await services.tokens.issue(checked.request);
-      await auditIssued(services, attempt, grant, token, checked.request.clientId);
+      await audit.record(issuedEvent(attempt, grant, token, checked.request.clientId));
       metrics.tokens.inc({ grant_type: grant.type, outcome: "issued" });
       return respond(grant, token);
     } catch (caught) {
       const error = oauthErrorOf(caught) ?? unexpected(caught, logger);
-      await auditDenied(services, attempt, error).catch((auditError: unknown) =>
+      await audit.record(deniedEvent(attempt, error)).catch((auditError: unknown) =>
         logger.error({ err: auditError }, "could not record a token denial"),
       );
       metrics.tokens.inc({ grant_type: knownGrantType(attempt.params.get("grant_type")), outcome: error.code });
@@ -49,24 +52,24 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger, metr
   };
 }
 
-function auditIssued(services: AuthServices, attempt: Attempt, grant: GrantType, token: IssuedToken, clientId: string) {
+function issuedEvent(attempt: Attempt, grant: GrantType, token: IssuedToken, clientId: string): AuditOnlyEventInput {
   const organizationId = attempt.params.get("organization_id");
-  return recordAuditOnly(services.db.prisma, {
+  return {
     actor: attempt.actor,
     action: "token.issued",
     ...(organizationId !== undefined ? { organizationId } : {}),
     data: { grantType: grant.type, audience: token.audience, scope: token.scope, clientId },
-  });
+  };
 }
 
-function auditDenied(services: AuthServices, attempt: Attempt, error: OAuthError) {
+function deniedEvent(attempt: Attempt, error: OAuthError): AuditOnlyEventInput {
   const organizationId = attempt.params.get("organization_id");
-  return recordAuditOnly(services.db.prisma, {
+  return {
     actor: attempt.actor,
     action: "token.denied",
     ...(organizationId !== undefined ? { organizationId } : {}),
     data: { grantType: attempt.params.get("grant_type") ?? null, error: error.code, description: error.description },
-  });
+  };
 }
 
 /** A label value from a fixed set: clients choose grant_type, and labels must stay few. */

@@ -3,7 +3,6 @@
 // authenticated client into the domain's TokenRequest.
 import type { AuthServices } from "../../../auth/services.js";
 import type { TokenRequest } from "../../../domain/tokens/issue.js";
-import type { Application } from "../../../generated/prisma/client.js";
 import { OAuthError } from "../errors.js";
 import { type TokenParameter, type TokenParams, requestedResource, requestedScopes, required } from "../params.js";
 
@@ -11,7 +10,7 @@ export interface GrantContext {
   services: AuthServices;
   params: TokenParams;
   /** The authenticated client, or undefined for a public client. */
-  client: Application | undefined;
+  client: { id: string } | undefined;
 }
 
 export interface CheckedGrant {
