@@ -17,6 +17,7 @@ import { publishDevelopmentServer } from "./http/development/server-file.js";
 import { Metrics } from "./http/metrics.js";
 import { localUrl } from "./http/url.js";
 import type { Logger } from "./logger.js";
+import { WebhookWorker } from "./webhooks/worker.js";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:4000 */
@@ -26,6 +27,8 @@ export interface RunningServer {
   services: AuthServices;
   /** Committed changes from every replica, and the subscriptions reading them. */
   changes: ChangeFeed;
+  /** The webhook delivery worker (idle when GATEHOUSE_WEBHOOK_WORKER is false). */
+  webhooks: WebhookWorker;
   /** Development mode only: the secret of the development endpoints (`/dev/…`). */
   development: DevelopmentAccess | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
@@ -46,6 +49,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const url = localUrl(config.server.host, port);
   let db: Database | undefined;
   let changes: ChangeFeed | undefined;
+  let webhooks: WebhookWorker | undefined;
   try {
     db = await openDatabase(config.database, {
       ...options.database,
@@ -60,6 +64,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
     feed.onSigningKeysChanged(() => services.keys.invalidate());
     const schema = buildSchema();
     const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
+    const worker = await WebhookWorker.start({ db, config: config.webhooks, sealer: services.webhookSecrets, logger, registry: metrics.registry });
+    webhooks = worker;
     const yoga = createGraphQL({
       schema,
       services,
@@ -82,9 +88,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
       "Gatehouse is listening",
     );
-    const stop = gracefulStop(server, feed, db, config.server.shutdownTimeoutMs, logger);
-    return { url, port, db, services, changes: feed, development, stop: async () => Promise.all([unpublish(), stop()]).then(() => {}) };
+    const stop = gracefulStop(server, feed, worker, db, config.server.shutdownTimeoutMs, logger);
+    return { url, port, db, services, changes: feed, webhooks: worker, development, stop: async () => Promise.all([unpublish(), stop()]).then(() => {}) };
   } catch (error) {
+    await webhooks?.stop();
     await changes?.close();
     await db?.close();
     server.closeAllConnections();
@@ -142,7 +149,14 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function gracefulStop(server: Server, changes: ChangeFeed, db: Database, timeoutMs: number, logger: Logger): () => Promise<void> {
+function gracefulStop(
+  server: Server,
+  changes: ChangeFeed,
+  webhooks: WebhookWorker,
+  db: Database,
+  timeoutMs: number,
+  logger: Logger,
+): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   server.on("request", (_request, response) => {
     // While stopping, tell keep-alive clients to go away, and drop each connection once it is idle.
@@ -164,6 +178,8 @@ function gracefulStop(server: Server, changes: ChangeFeed, db: Database, timeout
       }, timeoutMs);
       await closed;
       clearTimeout(deadline);
+      // Attempts under way are aborted and their deliveries given back, due at once for any replica.
+      await webhooks.stop();
       await db.close();
       logger.info("stopped");
     })();

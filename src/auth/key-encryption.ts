@@ -1,4 +1,4 @@
-// Encryption of private signing keys at rest: JWE (`dir`, A256GCM) under a key derived from the
+// Encryption of private signing keys (and webhook signing secrets) at rest: JWE (`dir`, A256GCM) under a key derived from the
 // configured secret with HKDF-SHA256. Several secrets may be configured: the first encrypts, any
 // of them decrypts (the JWE header names which), so the secret can be rotated without downtime.
 import { createHash, hkdfSync } from "node:crypto";
@@ -17,17 +17,30 @@ export class KeyEncryptionError extends OperatorError {
   }
 }
 
-function derive(secret: string): DerivedKey {
-  const key = new Uint8Array(hkdfSync("sha256", secret, "gatehouse", "signing-key-encryption/v1", 32));
+/** What a KeyEncryption protects: each purpose gets its own key (HKDF `info`), named in errors. */
+export interface EncryptionPurpose {
+  info: string;
+  /** `a signing key`, … */
+  what: string;
+}
+
+export const SIGNING_KEYS: EncryptionPurpose = { info: "signing-key-encryption/v1", what: "a signing key" };
+export const WEBHOOK_SECRETS: EncryptionPurpose = { info: "webhook-secret-encryption/v1", what: "a webhook signing secret" };
+
+function derive(secret: string, info: string): DerivedKey {
+  const key = new Uint8Array(hkdfSync("sha256", secret, "gatehouse", info, 32));
   return { id: createHash("sha256").update(key).digest("hex").slice(0, 16), key };
 }
 
 export class KeyEncryption {
   private readonly keys: DerivedKey[];
 
-  constructor(secrets: string[]) {
+  constructor(
+    secrets: string[],
+    private readonly purpose: EncryptionPurpose = SIGNING_KEYS,
+  ) {
     if (secrets.length === 0) throw new KeyEncryptionError("at least one secret is needed");
-    this.keys = secrets.map(derive);
+    this.keys = secrets.map((secret) => derive(secret, purpose.info));
   }
 
   async encrypt(plaintext: string): Promise<string> {
@@ -42,7 +55,7 @@ export class KeyEncryption {
     const match = this.keys.find((candidate) => candidate.id === kid);
     if (!match) {
       throw new KeyEncryptionError(
-        "a signing key is encrypted with a secret that is not configured: GATEHOUSE_SECRET must list the secret it was created with",
+        `${this.purpose.what} is encrypted with a secret that is not configured: GATEHOUSE_SECRET must list the secret it was created with`,
       );
     }
     const { plaintext } = await compactDecrypt(jwe, match.key);

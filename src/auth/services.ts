@@ -5,7 +5,7 @@ import { longestOpenInvitationSeconds } from "../domain/invitations.js";
 import { DEVELOPMENT_TOKEN_MAX_TTL } from "../domain/tokens/development.js";
 import { CachedTokenFacts, TOKEN_FACTS_CHANNEL, databaseTokenFacts } from "../domain/tokens/facts.js";
 import type { Logger } from "../logger.js";
-import { KeyEncryption } from "./key-encryption.js";
+import { KeyEncryption, WEBHOOK_SECRETS } from "./key-encryption.js";
 import { resolveSecrets } from "./secret.js";
 import { SigningKeys } from "./signing-keys.js";
 import { TokenIssuer } from "./tokens.js";
@@ -21,6 +21,8 @@ export interface AuthServices {
   facts: CachedTokenFacts;
   tokens: TokenIssuer;
   verifier: TokenVerifier;
+  /** Encrypts webhook signing secrets at rest, with GATEHOUSE_SECRET as signing keys are (its own derived key). */
+  webhookSecrets: KeyEncryption;
 }
 
 export interface CreateAuthServicesOptions {
@@ -32,7 +34,8 @@ export interface CreateAuthServicesOptions {
 }
 
 export async function createAuthServices({ config, db, logger, issuer }: CreateAuthServicesOptions): Promise<AuthServices> {
-  const encryption = new KeyEncryption(await resolveSecrets(config, logger));
+  const secrets = await resolveSecrets(config, logger);
+  const encryption = new KeyEncryption(secrets);
   const keys = new SigningKeys(db.prisma, encryption, {
     algorithm: config.tokens.signingAlgorithm,
     maxTokenLifetimeSeconds: async () => {
@@ -63,5 +66,6 @@ export async function createAuthServices({ config, db, logger, issuer }: CreateA
       trustedIssuers: config.trustedIssuers,
       clockToleranceSeconds: config.tokens.clockToleranceSeconds,
     }),
+    webhookSecrets: new KeyEncryption(secrets, WEBHOOK_SECRETS),
   };
 }

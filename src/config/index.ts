@@ -74,8 +74,24 @@ export interface Config {
   metricsToken: string | undefined;
   /** Uploaded organization logos and favicons. */
   branding: { maxBytes: number };
+  webhooks: WebhookConfig;
   /** The web console: served at `path` when enabled; `signIn` names the identity provider it uses. */
   console: { enabled: boolean; path: string; signIn: ConsoleSignInConfig | undefined };
+}
+
+/** Webhook delivery (docs/webhooks.md). */
+export interface WebhookConfig {
+  /** Whether this process delivers (replicas share the work). */
+  worker: boolean;
+  /** Addresses or CIDR blocks reachable although special-use (private, loopback, …). */
+  allowedNetworks: string[];
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  disableAfter: number;
+  pollMs: number;
+  retentionHours: number;
 }
 
 export interface ConsoleSignInConfig {
@@ -148,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (v.headersTimeoutMs > v.requestTimeoutMs) {
     problems.push(`${optionSpecs.headersTimeoutMs.env} must not exceed ${optionSpecs.requestTimeoutMs.env}`);
   }
+  if (v.webhookRetryBaseMs > v.webhookRetryMaxMs) {
+    problems.push(`${optionSpecs.webhookRetryBaseMs.env} must not exceed ${optionSpecs.webhookRetryMaxMs.env}`);
+  }
   const consoleSignIn = v.consoleIssuer ? consoleSignInOf(v, problems) : undefined;
   if (!v.consoleIssuer && v.consoleClientId) problems.push(`${optionSpecs.consoleClientId.env} needs ${optionSpecs.consoleIssuer.env}`);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -190,6 +209,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     },
     metricsToken: v.metricsToken,
     branding: { maxBytes: v.brandingMaxBytes },
+    webhooks: {
+      worker: v.webhookWorker,
+      allowedNetworks: v.webhookAllowedNetworks ?? [],
+      timeoutMs: v.webhookTimeoutMs,
+      maxAttempts: v.webhookMaxAttempts,
+      retryBaseMs: v.webhookRetryBaseMs,
+      retryMaxMs: v.webhookRetryMaxMs,
+      disableAfter: v.webhookDisableAfter,
+      pollMs: v.webhookPollMs,
+      retentionHours: v.webhookRetentionHours,
+    },
     console: { enabled: v.console, path: v.consolePath, signIn: consoleSignIn },
   };
 }

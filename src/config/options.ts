@@ -1,6 +1,7 @@
 // Every configuration option of Gatehouse, declared once: its environment variable, its CLI flag,
 // its validation and its documentation. The README's configuration table is checked against this
 // list (test/config/readme.test.ts), and `gatehouse serve --help` is generated from it.
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 export interface OptionSpec<T> {
@@ -125,6 +126,28 @@ const corsOrigins = z.string().transform((text, context): "*" | string[] => {
 });
 
 const seconds = (max: number) => positiveInt(max);
+
+/** Addresses or CIDR blocks (`10.0.0.0/8`, `127.0.0.1`, `fd00::/8`), comma-separated. */
+const networks = z.string().transform((text, context): string[] => {
+  const entries = text.split(",").map((part) => part.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!isNetwork(entry)) {
+      context.addIssue({ code: "custom", message: `must be IP addresses or CIDR blocks such as 10.0.0.0/8; ${JSON.stringify(entry)} is not one` });
+      return z.NEVER;
+    }
+  }
+  return entries;
+});
+
+function isNetwork(entry: string): boolean {
+  if (ipaddr.isValid(entry)) return true;
+  try {
+    ipaddr.parseCIDR(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const optionSpecs = {
   mode: option({
@@ -435,6 +458,78 @@ export const optionSpecs = {
     description: "Scopes the console asks the issuer for (add offline_access to renew without a redirect).",
     defaultValue: "openid profile email",
     schema: z.string().min(1, "must not be empty"),
+  }),
+  webhookWorker: option({
+    env: "GATEHOUSE_WEBHOOK_WORKER",
+    flag: "webhook-worker",
+    valueName: "<bool>",
+    description: "Deliver webhooks from this process. Replicas share the work; turn it off on replicas that should only serve requests.",
+    defaultValue: "true",
+    schema: booleanText,
+  }),
+  webhookAllowedNetworks: option({
+    env: "GATEHOUSE_WEBHOOK_ALLOWED_NETWORKS",
+    flag: "webhook-allowed-networks",
+    valueName: "<cidrs>",
+    description:
+      "Comma-separated addresses or CIDR blocks that webhooks may reach although they are private, loopback, link-local or otherwise special-use (`10.0.0.0/8,127.0.0.1`). Unset: public addresses only.",
+    schema: networks,
+  }),
+  webhookTimeoutMs: option({
+    env: "GATEHOUSE_WEBHOOK_TIMEOUT_MS",
+    flag: "webhook-timeout-ms",
+    valueName: "<ms>",
+    description: "Deadline of one delivery attempt, from connecting to the end of the response.",
+    defaultValue: "10000",
+    schema: integerBetween(100, 120_000),
+  }),
+  webhookMaxAttempts: option({
+    env: "GATEHOUSE_WEBHOOK_MAX_ATTEMPTS",
+    flag: "webhook-max-attempts",
+    valueName: "<n>",
+    description: "Attempts at one delivery before it is marked failed.",
+    defaultValue: "12",
+    schema: positiveInt(100),
+  }),
+  webhookRetryBaseMs: option({
+    env: "GATEHOUSE_WEBHOOK_RETRY_BASE_MS",
+    flag: "webhook-retry-base-ms",
+    valueName: "<ms>",
+    description: "Wait before the second attempt; each further wait doubles (up to the maximum), with random jitter of up to half of it.",
+    defaultValue: "5000",
+    schema: positiveInt(86_400_000),
+  }),
+  webhookRetryMaxMs: option({
+    env: "GATEHOUSE_WEBHOOK_RETRY_MAX_MS",
+    flag: "webhook-retry-max-ms",
+    valueName: "<ms>",
+    description: "Longest wait between two attempts.",
+    defaultValue: "3600000",
+    schema: positiveInt(86_400_000),
+  }),
+  webhookDisableAfter: option({
+    env: "GATEHOUSE_WEBHOOK_DISABLE_AFTER",
+    flag: "webhook-disable-after",
+    valueName: "<n>",
+    description: "Failed attempts in a row (with no success between) after which an endpoint is disabled, with a `webhook_endpoint.disabled` event.",
+    defaultValue: "50",
+    schema: positiveInt(100_000),
+  }),
+  webhookPollMs: option({
+    env: "GATEHOUSE_WEBHOOK_POLL_MS",
+    flag: "webhook-poll-ms",
+    valueName: "<ms>",
+    description: "Longest time a delivery worker sleeps before looking for due deliveries; a committed change wakes it at once.",
+    defaultValue: "5000",
+    schema: integerBetween(10, 600_000),
+  }),
+  webhookRetentionHours: option({
+    env: "GATEHOUSE_WEBHOOK_RETENTION_HOURS",
+    flag: "webhook-retention-hours",
+    valueName: "<hours>",
+    description: "Deliveries (the outbox and the delivery log) older than this are deleted, pending ones included.",
+    defaultValue: "720",
+    schema: positiveInt(87_600),
   }),
   logLevel: option({
     env: "LOG_LEVEL",

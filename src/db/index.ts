@@ -22,6 +22,11 @@ export interface QueryEvent {
 export interface Database {
   readonly kind: DatabaseConfig["kind"];
   readonly prisma: PrismaClient;
+  /**
+   * The same database for work in the background (webhook delivery): its statements are not
+   * reported to `onQuery`, which counts what requests send.
+   */
+  readonly background: PrismaClient;
   /** Raw connections, for migrations and health checks. */
   readonly pool: SqlPool;
   /** LISTEN/NOTIFY: how replicas learn of each other's changes. */
@@ -43,7 +48,8 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     config.kind === "embedded"
       ? await openEmbeddedBackend(config.dataDir, options)
       : openPostgresBackend(config, options);
-  const prisma = new PrismaClient({ adapter: backend.adapter, log: [{ emit: "event", level: "query" }] });
+  const prisma = new PrismaClient({ adapter: backend.adapter(), log: [{ emit: "event", level: "query" }] });
+  const background = new PrismaClient({ adapter: backend.adapter() });
   const listeners = new Set<(event: QueryEvent) => void>();
   prisma.$on("query", (event) => {
     for (const listener of listeners) listener({ query: event.query, durationMs: event.duration });
@@ -51,6 +57,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   return {
     kind: config.kind,
     prisma,
+    background,
     pool: backend.pool,
     notifications: backend.notifications,
     onQuery(listener) {
@@ -60,6 +67,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
     async close() {
       await backend.notifications.close();
       await prisma.$disconnect();
+      await background.$disconnect();
       await backend.close();
     },
   };
@@ -67,11 +75,12 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
 
 async function openEmbeddedBackend(dataDir: string, options: OpenEmbeddedOptions) {
   const embedded = await openEmbedded(dataDir, options);
-  return { ...embedded, adapter: new PrismaPGlite(embedded.pglite), notifications: embeddedNotifications(embedded.pglite) };
+  // PGlite is one connection: each client's transactions take its lock, so two clients take turns.
+  return { ...embedded, adapter: () => new PrismaPGlite(embedded.pglite), notifications: embeddedNotifications(embedded.pglite) };
 }
 
 function openPostgresBackend(config: Extract<DatabaseConfig, { kind: "postgres" }>, options: OpenDatabaseOptions) {
   const postgres = openPostgres(config, options.onPoolError ?? (() => {}));
   const notifications = postgresNotifications(config.url, { onError: options.onNotificationsError ?? (() => {}) });
-  return { ...postgres, adapter: new PrismaPg(postgres.pgPool), notifications };
+  return { ...postgres, adapter: () => new PrismaPg(postgres.pgPool), notifications };
 }

@@ -87,6 +87,7 @@ const globalRoleHolders = (holder: "user" | "application", scope: ManagementScop
   ({ audience: "management", management: [scope], organization: [], version: 1, targetType: holder, data: z.object({ roleIds: ids }) }) as const;
 const userChange = { audience: "management", management: ["users:read"], organization: [], version: 1, targetType: "user" } as const;
 const applicationChange = { audience: "management", management: ["applications:read"], organization: [], version: 1, targetType: "application" } as const;
+const webhookEndpoint = { audience: "management", management: ["webhooks:read"], organization: [], version: 1, targetType: "webhook_endpoint" } as const;
 const tokenIssued = z.object({ grantType: z.string(), audience: z.string(), scope: z.array(z.string()), clientId: z.string() });
 const tokenDenied = z.object({ grantType: z.string().nullable(), error: z.string(), description: z.string().optional() });
 
@@ -169,6 +170,13 @@ export const events = {
 
   "bootstrap.completed": { audience: "management", management: ["all"], organization: [], version: 1, targetType: "application", description: "`gatehouse bootstrap` created the first admin application", data: z.object({ managementResource: z.string() }) },
   "signing_key.rotated": { audience: "management", management: ["all"], organization: [], version: 1, targetType: "signing_key", description: "A new token signing key became current", data: none },
+
+  "webhook_endpoint.created": { ...webhookEndpoint, description: "A webhook endpoint was created (`host`: its URL's host; the URL may hold a credential)", data: z.object({ host: z.string(), eventTypes: z.array(z.string()), organizationId: id.nullable() }) },
+  "webhook_endpoint.updated": { ...webhookEndpoint, description: "A webhook endpoint changed (a URL's before/after shows its host only)", data: updated },
+  "webhook_endpoint.disabled": { ...webhookEndpoint, description: "A webhook endpoint was disabled: by a caller (`manual`), or by Gatehouse after repeated failed deliveries (`failing`)", data: z.object({ reason: z.enum(["manual", "failing"]), consecutiveFailures: z.number() }) },
+  "webhook_endpoint.deleted": { ...webhookEndpoint, description: "A webhook endpoint was deleted, with its delivery log", data: z.object({ host: z.string() }) },
+  "webhook_endpoint.secret_rotated": { ...webhookEndpoint, description: "A webhook endpoint's signing secret was replaced (the secret is never recorded)", data: none },
+  "webhook_endpoint.redelivery_requested": { ...webhookEndpoint, description: "An event was queued again for a webhook endpoint (`deliveryId`: the new delivery)", data: z.object({ eventId: id, deliveryId: id }) },
 
   "token.issued": { audience: "audit", management: ["audit:read"], organization: [], version: 1, targetType: "token", description: "A token was issued (audit log only)", data: tokenIssued },
   "token.denied": { audience: "audit", management: ["audit:read"], organization: [], version: 1, targetType: "token", description: "A token request was refused (audit log only)", data: tokenDenied },

@@ -14,6 +14,8 @@ export const managementScopes = {
   "applications:read": "Read machine-to-machine applications.",
   "applications:write": "Create, change and delete applications, rotate their secrets, assign global roles to them.",
   "audit:read": "Read the audit log.",
+  "webhooks:read": "Read webhook endpoints and their delivery log.",
+  "webhooks:write": "Create, change, disable and delete webhook endpoints, rotate their signing secrets, redeliver events.",
 } as const;
 
 export type ManagementScope = keyof typeof managementScopes;

@@ -3,6 +3,8 @@ import { type Principal, actorOf } from "../auth/principal.js";
 import type { ChangeFeed } from "../changes.js";
 import type { Database, PrismaClient } from "../db/index.js";
 import type { OrganizationCaller } from "../domain/organization-plane.js";
+import type { AddressPolicy } from "../domain/webhooks/addresses.js";
+import type { SecretSealer } from "../domain/webhooks/endpoints.js";
 import type { InvitationTokens } from "../domain/tokens/invitation.js";
 import type { Loaders } from "./loaders.js";
 
@@ -17,6 +19,8 @@ export interface GraphQLContext {
   changes: ChangeFeed;
   loaders: Loaders;
   invitationTokens: InvitationTokens;
+  /** What managing webhook endpoints needs: their secrets' encryption, and which addresses they may reach. */
+  webhooks: { sealer: SecretSealer; addresses: AddressPolicy };
 }
 
 /** Who acts, for the audit trail: the token's subject (`user:<id>`, `application:<id>`). */

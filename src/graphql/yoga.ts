@@ -8,6 +8,7 @@ import type { AuthServices } from "../auth/services.js";
 import type { ChangeFeed } from "../changes.js";
 import { GatehouseError } from "../errors.js";
 import { invitationTokens } from "../auth/invitation-tokens.js";
+import { addressPolicy } from "../domain/webhooks/addresses.js";
 import { type GatehouseGraphiQLOptions, type GraphiQLServerContext, renderGraphiQLPage } from "./graphiql.js";
 import type { Logger } from "../logger.js";
 import { useRejectUnauthorized } from "./auth/reject-unauthorized.js";
@@ -51,6 +52,7 @@ export function createGraphQL({ schema, services, changes, logger, onOperation =
   const { db, config } = services;
   const production = config.mode === "production";
   const invitations = invitationTokens(services.tokens, services.verifier);
+  const webhooks = { sealer: services.webhookSecrets, addresses: addressPolicy(config.webhooks.allowedNetworks) };
   return createYoga<GraphiQLServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -99,6 +101,7 @@ export function createGraphQL({ schema, services, changes, logger, onOperation =
         changes,
         loaders: createLoaders(db.prisma),
         invitationTokens: invitations,
+        webhooks,
       };
     },
   });

@@ -1,6 +1,8 @@
 // A fresh, migrated database for one test file (or one test), on the backend the run targets.
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import type { DatabaseConfig } from "../../src/config/index.js";
@@ -44,6 +46,16 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
     options: { loadDataDir: dump },
     drop: async () => {},
   };
+}
+
+/**
+ * A database that outlives a server, for restarts: a new PostgreSQL database, or an embedded one in
+ * a temporary folder (migrated by the first server that starts on it).
+ */
+export async function createPersistentTestDatabase(): Promise<TestDatabase> {
+  if (testPostgresUrl) return createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), "gatehouse-test-"));
+  return { config: { kind: "embedded", dataDir }, options: {}, drop: () => rm(dataDir, { recursive: true, force: true }) };
 }
 
 /** Opens a fresh migrated database; close it and drop it with the returned `dispose`. */

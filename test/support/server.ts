@@ -2,7 +2,7 @@
 import { type Config, loadConfig } from "../../src/config/index.js";
 import { type Logger, createLogger } from "../../src/logger.js";
 import { type RunningServer, startServer } from "../../src/server.js";
-import { createTestDatabase } from "./database.js";
+import { type TestDatabase, createTestDatabase } from "./database.js";
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   status: number;
@@ -25,10 +25,12 @@ export interface TestServerOptions {
   configure?: (config: Config) => Config;
   /** Where the server logs (default: a logger at the configured level). */
   logger?: Logger;
+  /** A database to share with other servers (replicas, restarts): the caller drops it. */
+  database?: TestDatabase;
 }
 
-export async function startTestServer({ env = {}, configure = (config) => config, logger }: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+export async function startTestServer({ env = {}, configure = (config) => config, logger, database: shared }: TestServerOptions = {}): Promise<TestServer> {
+  const database = shared ?? (await createTestDatabase());
   const loaded = loadConfig({
     GATEHOUSE_MODE: "development",
     GATEHOUSE_DATA_DIR: "memory://",
@@ -58,7 +60,7 @@ export async function startTestServer({ env = {}, configure = (config) => config
     },
     async close() {
       await server.stop();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

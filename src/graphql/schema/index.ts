@@ -18,6 +18,7 @@ import "./global-roles.js";
 import "./audit.js";
 import "./changes.js";
 import "./subscriptions.js";
+import "./webhooks.js";
 
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */
 export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
