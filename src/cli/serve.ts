@@ -39,13 +39,18 @@ export function addServeCommand(program: Command): void {
     process.on("SIGINT", onSignal);
     if (config.mode === "development") {
       const { preparePlayground, playgroundBanner } = await import("./playground.js");
-      try {
-        process.stdout.write(playgroundBanner(await preparePlayground(config, running, { demo: options.demo })));
-      } catch (error) {
-        // Stopped while preparing: the signal's stop ends the process.
-        if (signals > 0) return;
-        await running.stop();
-        throw error;
+      // Replicas sharing one PostgreSQL database race to create the same rows: the loser of a
+      // unique-key race finds them all on its second try (every step is idempotent).
+      for (let attempt = 1; attempt <= 2; attempt += 1) {
+        try {
+          process.stdout.write(playgroundBanner(await preparePlayground(config, running, { demo: options.demo })));
+          break;
+        } catch (error) {
+          // Stopped while preparing: the signal's stop ends the process.
+          if (signals > 0) return;
+          // A development convenience never takes the server down: it says why and keeps serving.
+          if (attempt === 2) logger.warn({ err: error }, "the development playground (admin application, demo data) could not be prepared");
+        }
       }
     }
   });
