@@ -58,7 +58,8 @@ export async function recordAudits(tx: Prisma.TransactionClient, input: AuditEve
 /**
  * Takes the feed lock for the rest of the transaction (again, if already taken), for events that
  * SQL writes itself, drawing positions with `nextval('"audit_events_feed_position_seq"')`
- * (src/domain/template-effects.ts). Everything after it in the transaction waits behind it.
+ * (src/domain/template-effects.ts). Take it as the last step, like `recordAudits`: a row lock
+ * taken after it could be held by a transaction that waits for it (a deadlock).
  */
 export async function lockFeed(tx: Prisma.TransactionClient): Promise<void> {
   await claimFeedPositions(tx, 0);

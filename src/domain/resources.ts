@@ -9,7 +9,7 @@ import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change } from "./context.js";
 import { fieldChanges } from "./events.js";
 import { description, parseInput, permissionName, text } from "./input.js";
-import { recordPermissionsLost } from "./template-effects.js";
+import { deletePermissions } from "./template-effects.js";
 import { definedOnly } from "./template.js";
 
 /** RFC 8707: an absolute URI, without a fragment. */
@@ -86,8 +86,7 @@ export async function deleteApiResource(context: DomainContext, id: string): Pro
       const resource = await requireApiResource(tx, id);
       assertThat(!resource.isBuiltIn, "BUILT_IN_RESOURCE", `${resource.name} ${builtInMessage}: it cannot be deleted`);
       const permissions = await tx.resourceScope.findMany({ where: { resourceId: id }, select: { id: true, name: true }, orderBy: { name: "asc" } });
-      await recordPermissionsLost(tx, context.actor, "api_resource.deleted", permissions);
-      await tx.apiResource.delete({ where: { id } });
+      await deletePermissions(tx, context.actor, "api_resource.deleted", permissions, () => tx.apiResource.delete({ where: { id } }));
       return resource;
     },
     (resource) => ({
@@ -144,8 +143,7 @@ export async function deleteResourceScope(context: DomainContext, id: string): P
     context,
     async (tx) => {
       const scope = await requireResourceScope(tx, id);
-      await recordPermissionsLost(tx, context.actor, "resource_scope.deleted", [scope]);
-      await tx.resourceScope.delete({ where: { id } });
+      await deletePermissions(tx, context.actor, "resource_scope.deleted", [scope], () => tx.resourceScope.delete({ where: { id } }));
       return scope;
     },
     (scope) => ({

@@ -7,7 +7,7 @@ import type { OrganizationRole, OrganizationScope, RoleType } from "../generated
 import { guarded } from "./constraints.js";
 import { type DomainContext, type Transaction, change, lockRow } from "./context.js";
 import { fieldChanges } from "./events.js";
-import { recordHeldRoleDeleted, recordPermissionsLost } from "./template-effects.js";
+import { deleteHeldRole, deletePermissions } from "./template-effects.js";
 import { description, idList, parseInput, permissionName, text } from "./input.js";
 
 export const roleType = z.enum(["USER", "MACHINE_TO_MACHINE"], { error: "must be USER or MACHINE_TO_MACHINE" });
@@ -67,8 +67,7 @@ export async function deleteOrganizationScope(context: DomainContext, id: string
     context,
     async (tx) => {
       const scope = await requireScope(tx, id);
-      await recordPermissionsLost(tx, context.actor, "organization_scope.deleted", [scope]);
-      await tx.organizationScope.delete({ where: { id } });
+      await deletePermissions(tx, context.actor, "organization_scope.deleted", [scope], () => tx.organizationScope.delete({ where: { id } }));
       return scope;
     },
     (scope) => ({ action: "organization_scope.deleted", targetId: scope.id, data: { name: scope.name } }),
@@ -132,8 +131,7 @@ export async function deleteOrganizationRole(context: DomainContext, id: string)
     context,
     async (tx) => {
       const role = await requireRole(tx, id, { lock: true });
-      await recordHeldRoleDeleted(tx, context.actor, role);
-      await tx.organizationRole.delete({ where: { id } });
+      await deleteHeldRole(tx, context.actor, role, () => tx.organizationRole.delete({ where: { id } }));
       return role;
     },
     (role) => ({ action: "organization_role.deleted", targetId: role.id, data: { name: role.name } }),

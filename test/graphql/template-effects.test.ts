@@ -2,8 +2,10 @@
 // organization permission, an API permission or an API resource tells every organization whose
 // members held what was lost — one event per organization, written in one statement whatever
 // the number of organizations.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { lockFeed } from "../../src/domain/audit.js";
 import { events } from "../../src/domain/events.js";
+import { testBackend } from "../support/env.js";
 import { useGatehouse } from "../support/gatehouse.js";
 import { type Caller, caller, ok } from "../support/graphql.js";
 import { organizationOfMembers } from "../support/organization-plane.js";
@@ -124,5 +126,53 @@ describe("template deletions in each organization's feed", () => {
       return statements.length;
     };
     expect(await statementsToDelete(8)).toBe(await statementsToDelete(1));
+  });
+
+  // Concurrent transactions exist only on PostgreSQL.
+  it.runIf(testBackend === "postgres")("do not deadlock with a member's role change waiting for the feed: the feed lock comes after the delete", async () => {
+    const f = gatehouse.fixtures;
+    const prisma = gatehouse.server.db.prisma;
+    const role = await f.organizationRole({ permissions: ["held:concurrently"] });
+    const organization = await f.organization();
+    const [leaving, staying] = [await f.user(), await f.user()];
+    await f.member(organization.id, leaving.id, [role.id]);
+    await f.member(organization.id, staying.id, [role.id]);
+    const waiting = async (kind: "advisory" | "row") => {
+      const [row] = await prisma.$queryRaw<{ count: bigint }[]>`
+        SELECT count(*) FROM pg_locks WHERE NOT granted
+        AND (CASE WHEN ${kind} = 'advisory' THEN locktype = 'advisory' ELSE locktype IN ('transactionid', 'tuple') END)
+        AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())`;
+      return Number(row!.count);
+    };
+    // Someone holds the feed lock for a moment.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = prisma.$transaction(
+      async (tx) => {
+        await lockFeed(tx);
+        locked();
+        await released;
+      },
+      { timeout: 120_000, maxWait: 120_000 },
+    );
+    await isLocked;
+    // A member loses the role: its row is deleted, and its transaction waits for the feed lock.
+    const unassigning = gql(`mutation ($o: ID!, $u: ID!, $r: ID!) { unassignOrganizationMemberRoles(input: { organizationId: $o, userIds: [$u], roleIds: [$r] }) { joinedAt } }`, {
+      o: organization.id,
+      u: leaving.id,
+      r: role.id,
+    });
+    await vi.waitFor(async () => expect(await waiting("advisory")).toBe(1), { timeout: 30_000 });
+    // The role's deletion cascades to that row and waits for it, without holding the feed lock.
+    const deleting = gql(`mutation ($id: ID!) { deleteOrganizationRole(input: { id: $id }) }`, { id: role.id });
+    await vi.waitFor(async () => expect(await waiting("row")).toBeGreaterThanOrEqual(1), { timeout: 30_000 });
+    release();
+    await holder;
+    ok(await unassigning);
+    ok(await deleting);
+    const { nodes } = await read(gql, { organizationId: organization.id, types: ["organization.held_role_deleted"] });
+    expect(nodes.map((node) => node.data.role)).toEqual([{ id: role.id, name: role.name }]);
   });
 });
