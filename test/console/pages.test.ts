@@ -34,7 +34,7 @@ afterAll(async () => {
 async function shot(page: Page, name: string) {
   if (!screenshots) return;
   await mkdir(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 }
 
 describe("console pages", () => {

@@ -104,7 +104,7 @@ export function JsonObjectField({ label, value, onChange, error, disabled }: { l
       description="A JSON object; empty for none."
       autosize
       minRows={3}
-      ff="monospace"
+      styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
       value={value}
       onChange={(event) => onChange(event.currentTarget.value)}
       error={error}
