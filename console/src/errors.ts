@@ -11,6 +11,12 @@ const words: Record<string, string> = {
   UNAUTHENTICATED: "Your sign-in has expired: reload the page to sign in again",
   FORBIDDEN: "Your account is not allowed to do that",
   QUERY_LIMIT_EXCEEDED: "The request was too large for the server's limits",
+  OPERATION_TIMEOUT: "The server took too long and stopped (try a smaller page or a narrower search)",
+  RESULT_TOO_LARGE: "The answer would have been too large for the server's limits (try a smaller page)",
+  PAYLOAD_TOO_LARGE: "That is larger than the server accepts",
+  UNSUPPORTED_MEDIA_TYPE: "The server does not accept that kind of file (PNG, JPEG or WebP images only)",
+  CSRF_PREVENTED: "The server refused a request that did not look like it came from the console (reload the page)",
+  SERVICE_UNAVAILABLE: "The server's database is unavailable right now; try again in a moment",
   INTERNAL_SERVER_ERROR: "The server failed unexpectedly; its log says why",
   GRAPHQL_PARSE_FAILED: "The console sent a malformed request (a bug in the console)",
   GRAPHQL_VALIDATION_FAILED: "The console and the server disagree about the API (reload the page)",
@@ -24,9 +30,16 @@ export function describeError(error: CombinedError | undefined | null): string |
   }
   const sentences = error.graphQLErrors.map((graphQLError) => {
     const code = typeof graphQLError.extensions?.code === "string" ? graphQLError.extensions.code : undefined;
-    const field = typeof graphQLError.extensions?.field === "string" ? ` (${graphQLError.extensions.field})` : "";
-    const general = code ? words[code] : undefined;
-    return general ? `${general}${field}: ${graphQLError.message}` : graphQLError.message;
+    const field = typeof graphQLError.extensions?.field === "string" ? graphQLError.extensions.field : undefined;
+    return describeCode(code, graphQLError.message, field);
   });
   return [...new Set(sentences)].join(" ");
+}
+
+/** A refusal with this code (GraphQL `extensions.code`, or the `code` of an HTTP route's JSON) in words, then the server's detail. */
+export function describeCode(code: string | undefined, message: string, field?: string): string {
+  const general = code ? words[code] : undefined;
+  if (general) return `${general}${field ? ` (${field})` : ""}: ${message}`;
+  // A code this console does not know yet (a newer server) still names the kind of problem.
+  return code ? `${message} (${code})` : message;
 }

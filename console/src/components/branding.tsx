@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useMutation } from "urql";
 import { fetchWithToken } from "@gatehouse/client";
 import { useCan, useSignedIn } from "../auth/context.tsx";
+import { describeCode } from "../errors.ts";
 import { graphql } from "../graphql.ts";
 import { ErrorAlert } from "./common.tsx";
 
@@ -28,12 +29,9 @@ const SetBranding = graphql(`
   }
 `);
 
-/** Words for the branding routes' refusals ({code, message, details}). */
+/** The branding routes' refusals ({code, message, details}) in the same words as GraphQL's. */
 function refusal(status: number, body: { code?: string; message?: string } | null): string {
-  if (body?.code === "UNSUPPORTED_MEDIA_TYPE") return "Only PNG, JPEG and WebP images are accepted.";
-  if (body?.code === "PAYLOAD_TOO_LARGE") return `The image is too large. ${body.message ?? ""}`;
-  if (body?.code === "FORBIDDEN") return "Your account is not allowed to change this organization's branding.";
-  return body?.message ?? `The upload failed (HTTP ${status}).`;
+  return describeCode(body?.code, body?.message ?? `The upload failed (HTTP ${status}).`);
 }
 
 export function BrandingCard({ organizationId, branding, onChange }: { organizationId: string; branding: Branding; onChange: () => void }) {
