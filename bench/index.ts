@@ -1,5 +1,5 @@
 // `npm run bench [-- <name>…] [options]`: Gatehouse's benchmarks. Each prints a table; nothing is asserted.
-// BENCH_SECONDS sets the duration of each load run (default 10).
+// BENCH_SECONDS sets the duration of each load run (default 10); BENCH_WEBHOOK_RATE the changes per second of `webhooks` (50).
 //   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build]
 //   npm run bench -- scale [--rounds 3] [--seconds 10] [--warmup 2] [--organizations 100000] [--build]
 // `compare` (Gatehouse beside oidc-provider and PostGraphile) and `scale` (a small database beside a
@@ -10,6 +10,7 @@ import { benchMembers } from "./members.js";
 import { benchScale } from "./scale.js";
 import { benchSubscriptions } from "./subscriptions.js";
 import { benchTokens } from "./tokens.js";
+import { benchWebhooks } from "./webhooks.js";
 import { type Backend, postgresAvailable, report } from "./support.js";
 
 const { values, positionals: selected } = parseArgs({
@@ -49,6 +50,7 @@ const benches: Record<string, (backend: Backend) => Promise<Record<string, strin
   tokens: (backend) => benchTokens(backend, seconds),
   members: (backend) => benchMembers(backend, seconds),
   subscriptions: (backend) => benchSubscriptions(backend, seconds),
+  webhooks: (backend) => benchWebhooks(backend, seconds),
 };
 const named = selected.filter((name) => name in benches);
 if (named.length > 0 || selected.length === 0) {

@@ -7,7 +7,7 @@ import { type Client, createClient } from "graphql-sse";
 import { bootstrap } from "../src/domain/bootstrap.js";
 import { seedTemplate } from "../src/domain/seed.js";
 import { organizationWithMembers } from "../test/support/world.js";
-import { type Backend, type BenchServer, managementToken, startBenchServer } from "./support.js";
+import { type Backend, type BenchServer, managementToken, percentile, startBenchServer } from "./support.js";
 
 const SUBSCRIBERS = 100;
 const SUBSCRIPTION = `subscription ($id: ID!) { organizationChanged(organizationId: $id) { id action } }`;
@@ -95,9 +95,4 @@ async function fanOut(server: BenchServer, organizationId: string, adminToken: s
   for (const client of clients) client.dispose();
   while (server.changes.subscribers > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   return { changes: lasts.length, "first p50": percentile(firsts, 50), "last p50": percentile(lasts, 50), "last p99": percentile(lasts, 99) };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 10) / 10;
 }

@@ -108,3 +108,10 @@ export async function load(options: {
 export function report(rows: Record<string, string | number>[]): void {
   console.table(rows);
 }
+
+/** The p-th percentile of `values` (nearest rank), rounded to 0.1; NaN when there are none. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 10) / 10;
+}

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { Counter, Gauge, type Registry } from "prom-client";
 import { Webhook } from "standardwebhooks";
+import { cursorOf } from "../changes.js";
 import type { WebhookConfig } from "../config/index.js";
 import type { Database, PrismaClient } from "../db/index.js";
 import { type AddressPolicy, addressPolicy } from "../domain/webhooks/addresses.js";
@@ -40,6 +41,8 @@ export function webhookMessage(job: Pick<DeliveryJob, "event">): { id: string; p
     timestamp: event.at.toISOString(),
     data: {
       id: event.id.toString(),
+      // Where this event is in the change feed: `changes(after: cursor)` catches up from here.
+      cursor: event.feedPosition === null ? null : cursorOf(event.feedPosition),
       actor: event.actor,
       organizationId: event.organizationId,
       targetType: event.targetType,

@@ -10,6 +10,7 @@ export interface WebhookPayload {
   timestamp: string;
   data: {
     id: string;
+    cursor: string | null;
     actor: string;
     organizationId: string | null;
     targetType: string | null;

@@ -8,6 +8,7 @@ import { useGatehouse } from "../support/gatehouse.js";
 import { managementToken } from "../support/oauth.js";
 import { type WebhookReceiver, startWebhookReceiver } from "../support/webhook-receiver.js";
 
+const METRICS_TOKEN = "metrics-token-for-webhooks";
 const gatehouse = useGatehouse({
   env: {
     GATEHOUSE_WEBHOOK_ALLOWED_NETWORKS: "127.0.0.1",
@@ -15,6 +16,7 @@ const gatehouse = useGatehouse({
     GATEHOUSE_WEBHOOK_RETRY_MAX_MS: "100",
     GATEHOUSE_WEBHOOK_MAX_ATTEMPTS: "3",
     GATEHOUSE_WEBHOOK_DISABLE_AFTER: "4",
+    GATEHOUSE_METRICS_TOKEN: METRICS_TOKEN,
   },
 });
 const gql = gatehouse.admin;
@@ -156,6 +158,7 @@ describe("deliveries", () => {
       timestamp: expect.any(String),
       data: {
         id: expect.any(String),
+        cursor: expect.any(String),
         actor: expect.stringMatching(/^application:/),
         organizationId,
         targetType: "organization",
@@ -296,6 +299,43 @@ describe("deliveries", () => {
     expect(after).toBe(before);
     const tokenEvents = await gatehouse.server.db.prisma.webhookDelivery.count({ where: { event: { action: { in: ["token.issued", "token.denied"] } } } });
     expect(tokenEvents).toBe(0);
+  });
+});
+
+describe("the outbox and the delivery log", () => {
+  it("are measured: deliveries by outcome, queue depth, age of the oldest pending delivery", async () => {
+    const { receiver, endpointId } = await endpointWithReceiver({ eventTypes: ["organization.created"] });
+    receiver.respond = () => 200;
+    await createOrganization("Measured");
+    await waitFor(async () => expect((await deliveries(endpointId)).map((delivery) => delivery.status)).toEqual(["DELIVERED"]));
+    const metrics = await (await fetch(`${gatehouse.server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1]);
+    // Earlier tests delivered some, retried after a 500 and gave up after three 503s.
+    expect(value(/^gatehouse_webhook_deliveries_total\{outcome="delivered",error="none"\} (\d+)$/m)).toBeGreaterThanOrEqual(5);
+    expect(value(/^gatehouse_webhook_deliveries_total\{outcome="retrying",error="status"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^gatehouse_webhook_deliveries_total\{outcome="failed",error="status"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^gatehouse_webhook_queue_depth (\d+)$/m)).toBeGreaterThanOrEqual(0);
+    expect(value(/^gatehouse_webhook_oldest_pending_seconds ([\d.e+-]+)$/m)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("are deleted past the retention period, pending deliveries included", async () => {
+    const { endpointId } = await endpointWithReceiver({ eventTypes: ["organization.created"] });
+    await createOrganization("Old news");
+    await waitFor(async () => expect((await deliveries(endpointId)).map((delivery) => delivery.status)).toEqual(["DELIVERED"]));
+    const { prisma } = gatehouse.server.db;
+    const old = await prisma.webhookDelivery.findFirstOrThrow({ where: { endpointId } });
+    // A pending one too, to an endpoint that has been disabled for longer than the retention period.
+    ok(await gql(`mutation ($id: ID!) { disableWebhookEndpoint(input: { id: $id }) { enabled } }`, { id: endpointId }));
+    await prisma.webhookDelivery.create({ data: { endpointId, eventId: old.eventId } });
+    const retentionHours = gatehouse.server.services.config.webhooks.retentionHours;
+    await prisma.webhookDelivery.updateMany({ where: { endpointId }, data: { createdAt: new Date(Date.now() - (retentionHours + 1) * 3_600_000) } });
+    await prisma.webhookDelivery.create({ data: { endpointId, eventId: old.eventId, status: "DELIVERED", nextAttemptAt: null } });
+
+    expect(await prisma.webhookDelivery.count({ where: { endpointId, status: "PENDING" } })).toBe(1);
+    expect(await gatehouse.server.webhooks.purge()).toBeGreaterThanOrEqual(2);
+    const left = await deliveries(endpointId);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.status).toBe("DELIVERED");
   });
 });
 

@@ -34,6 +34,8 @@ export interface DeliveryJob {
     targetId: string | null;
     dataVersion: number;
     data: Prisma.JsonValue;
+    /** Its position in the change feed (null for events recorded before the feed had positions). */
+    feedPosition: bigint | null;
   };
 }
 
@@ -52,6 +54,7 @@ interface ClaimedRow {
   target_id: string | null;
   data_version: number;
   data: Prisma.JsonValue;
+  feed_position: bigint | null;
 }
 
 /**
@@ -74,7 +77,7 @@ export async function claimDueDeliveries(prisma: PrismaClient, options: { limit:
     FROM due, "webhook_endpoints" e, "audit_events" a
     WHERE d."id" = due."id" AND e."id" = d."endpoint_id" AND a."id" = d."event_id"
     RETURNING d."id", d."attempts", e."id" AS endpoint_id, e."url", e."secret_encrypted", a."id" AS event_id, a."at",
-              a."actor", a."action", a."organization_id", a."target_type", a."target_id", a."data_version"::int, a."data"`;
+              a."actor", a."action", a."organization_id", a."target_type", a."target_id", a."data_version"::int, a."data", a."feed_position"`;
   return rows.map((row) => ({
     id: row.id,
     claim: options.claim,
@@ -92,6 +95,7 @@ export async function claimDueDeliveries(prisma: PrismaClient, options: { limit:
       targetId: row.target_id,
       dataVersion: row.data_version,
       data: row.data,
+      feedPosition: row.feed_position,
     },
   }));
 }
