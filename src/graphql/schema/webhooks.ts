@@ -117,6 +117,7 @@ builder.queryFields((t) => ({
     totalCount: (_parent, _args, context) => context.prisma.webhookEndpoint.count(),
   }),
   webhookEndpoint: t.prismaField({
+    description: "One webhook endpoint, by id.",
     type: WebhookEndpoint,
     nullable: true,
     auth: canRead,
@@ -177,6 +178,7 @@ builder.mutationFields((t) => ({
     resolve: (_parent, { input }, context) => createWebhookEndpoint(management(context), input),
   }),
   updateWebhookEndpoint: t.field({
+    description: "Change a webhook endpoint (its URL, event types, organization, or enable it again); fields left out stay as they are.",
     type: WebhookEndpoint,
     auth: canWrite,
     args: { input: t.arg({ type: UpdateWebhookEndpointInput, required: true }) },
