@@ -38,7 +38,7 @@ export const PAGE_SIZE = 20;
 
 export type PageVariables = { first: number; after?: string } | { last: number; before?: string };
 
-interface PageInfo {
+export interface PageInfo {
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   startCursor: string | null;

@@ -1,10 +1,11 @@
 // API resources: search, pages, create. Each resource's permissions are on its own page.
-import { Badge, Button, Code, Group, Modal, NumberInput, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Badge, Button, Code, Group, Modal, NumberInput, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, Pager, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { ErrorAlert } from "../components/common.tsx";
+import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { AnchorLink } from "../components/links.tsx";
 import { graphql } from "../graphql.ts";
 
@@ -22,44 +23,35 @@ const CreateApiResource = graphql(`mutation CreateApiResource($input: CreateApiR
 
 export function ApiResourcesPage() {
   const can = useCan();
-  const [search, settled, setSearch] = useSearch();
-  const pages = usePages(settled);
-  const [{ data, error }] = useQuery({ query: ApiResourcesQuery, variables: { search: settled || undefined, ...pages.variables } });
+  const list = useSearchedPages();
+  const [{ data, error }] = useQuery({ query: ApiResourcesQuery, variables: list.variables });
   const [creating, setCreating] = useState(false);
-  const connection = data?.apiResources;
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={1}>API resources</Title>
-        {can("resources:write") && <Button onClick={() => setCreating(true)}>Create API resource</Button>}
-      </Group>
-      <Text c="dimmed">Your APIs, by their resource indicator (the audience of their tokens), and the permissions they define.</Text>
-      <SearchInput label="Search API resources" value={search} onChange={setSearch} />
-      <ErrorAlert error={error} />
-      <Table striped aria-label="API resources">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Indicator</Table.Th>
-            <Table.Th>Token lifetime</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {connection?.edges.map(({ node }) => (
-            <Table.Tr key={node.id}>
-              <Table.Td>
-                <AnchorLink to="/api-resources/$resourceId" params={{ resourceId: node.id }}>{node.name}</AnchorLink>
-                {node.isBuiltIn && <Badge ml="xs" variant="outline" size="sm">Built in</Badge>}
-              </Table.Td>
-              <Table.Td><Code>{node.indicator}</Code></Table.Td>
-              <Table.Td>{node.accessTokenTtl} s</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="API resources" />
+    <ListPage
+      title="API resources"
+      action={can("resources:write") && <Button onClick={() => setCreating(true)}>Create API resource</Button>}
+      intro={<Text c="dimmed">Your APIs, by their resource indicator (the audience of their tokens), and the permissions they define.</Text>}
+      list={list}
+      error={error}
+      connection={data?.apiResources}
+      rowKey={(node) => node.id}
+      noun="API resources"
+      columns={[
+        {
+          header: "Name",
+          cell: (node) => (
+            <>
+              <AnchorLink to="/api-resources/$resourceId" params={{ resourceId: node.id }}>{node.name}</AnchorLink>
+              {node.isBuiltIn && <Badge ml="xs" variant="outline" size="sm">Built in</Badge>}
+            </>
+          ),
+        },
+        { header: "Indicator", cell: (node) => <Code>{node.indicator}</Code> },
+        { header: "Token lifetime", cell: (node) => `${node.accessTokenTtl} s` },
+      ]}
+    >
       <CreateApiResourceModal opened={creating} onClose={() => setCreating(false)} />
-    </Stack>
+    </ListPage>
   );
 }
 

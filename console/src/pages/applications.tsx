@@ -1,9 +1,10 @@
 // Machine-to-machine applications: search, pages, create (the secret is shown once).
-import { Alert, Anchor, Button, Code, CopyButton, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, Pager, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { ErrorAlert } from "../components/common.tsx";
+import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 import { AnchorLink } from "../components/links.tsx";
 
@@ -25,45 +26,34 @@ const CreateApplication = graphql(`
 
 export function ApplicationsPage() {
   const can = useCan();
-  const [search, settled, setSearch] = useSearch();
-  const pages = usePages(settled);
-  const [{ data, error }, refetch] = useQuery({ query: ApplicationsQuery, variables: { search: settled || undefined, ...pages.variables } });
+  const list = useSearchedPages();
+  const [{ data, error }, refetch] = useQuery({ query: ApplicationsQuery, variables: list.variables });
   const [creating, setCreating] = useState(false);
-  const connection = data?.applications;
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={1}>Applications</Title>
-        {can("applications:write") && <Button onClick={() => setCreating(true)}>Create application</Button>}
-      </Group>
-      <Text c="dimmed">Machine-to-machine applications get tokens with client credentials, for Gatehouse's API, your APIs or an organization.</Text>
-      <SearchInput label="Search applications" value={search} onChange={setSearch} />
-      <ErrorAlert error={error} />
-      <Table striped aria-label="Applications">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Description</Table.Th>
-            <Table.Th>Client id</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {connection?.edges.map(({ node }) => (
-            <Table.Tr key={node.id}>
-              <Table.Td>
-                <AnchorLink to="/applications/$applicationId" params={{ applicationId: node.id }}>
-                  {node.name}
-                </AnchorLink>
-              </Table.Td>
-              <Table.Td>{node.description}</Table.Td>
-              <Table.Td><Code>{node.id}</Code></Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="applications" />
+    <ListPage
+      title="Applications"
+      action={can("applications:write") && <Button onClick={() => setCreating(true)}>Create application</Button>}
+      intro={<Text c="dimmed">Machine-to-machine applications get tokens with client credentials, for Gatehouse's API, your APIs or an organization.</Text>}
+      list={list}
+      error={error}
+      connection={data?.applications}
+      rowKey={(node) => node.id}
+      noun="applications"
+      columns={[
+        {
+          header: "Name",
+          cell: (node) => (
+            <AnchorLink to="/applications/$applicationId" params={{ applicationId: node.id }}>
+              {node.name}
+            </AnchorLink>
+          ),
+        },
+        { header: "Description", cell: (node) => node.description },
+        { header: "Client id", cell: (node) => <Code>{node.id}</Code> },
+      ]}
+    >
       <CreateApplicationModal opened={creating} onClose={() => setCreating(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
-    </Stack>
+    </ListPage>
   );
 }
 

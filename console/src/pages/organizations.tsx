@@ -1,10 +1,11 @@
 // Organizations: search, pages, create; a guide to organizations and the template.
-import { Accordion, Anchor, Badge, Button, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Accordion, Badge, Button, Group, Modal, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, Pager, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { ErrorAlert } from "../components/common.tsx";
+import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 import { AnchorLink } from "../components/links.tsx";
 
@@ -26,46 +27,35 @@ const CreateOrganization = graphql(`
 
 export function OrganizationsPage() {
   const can = useCan();
-  const [search, settledSearch, setSearch] = useSearch();
-  const pages = usePages(settledSearch);
-  const [{ data, error, fetching }] = useQuery({ query: OrganizationsQuery, variables: { search: settledSearch || undefined, ...pages.variables } });
+  const list = useSearchedPages();
+  const [{ data, error, fetching }] = useQuery({ query: OrganizationsQuery, variables: list.variables });
   const [creating, setCreating] = useState(false);
-  const connection = data?.organizations;
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={1}>Organizations</Title>
-        {can("organizations:write") && <Button onClick={() => setCreating(true)}>Create organization</Button>}
-      </Group>
-      <OrganizationGuide />
-      <SearchInput label="Search organizations" value={search} onChange={setSearch} />
-      <ErrorAlert error={error} />
-      <Table striped aria-label="Organizations" aria-busy={fetching}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Description</Table.Th>
-            <Table.Th>MFA</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {connection?.edges.map(({ node }) => (
-            <Table.Tr key={node.id}>
-              <Table.Td>
-                <AnchorLink to="/organizations/$organizationId" params={{ organizationId: node.id }}>
-                  {node.name}
-                </AnchorLink>
-              </Table.Td>
-              <Table.Td>{node.description}</Table.Td>
-              <Table.Td>{node.isMfaRequired ? <Badge>Required</Badge> : <Text size="sm" c="dimmed">Optional</Text>}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      {connection && connection.totalCount === 0 && <Text c="dimmed">No organizations{settledSearch ? " match" : " yet"}.</Text>}
-      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="organizations" />
+    <ListPage
+      title="Organizations"
+      action={can("organizations:write") && <Button onClick={() => setCreating(true)}>Create organization</Button>}
+      intro={<OrganizationGuide />}
+      list={list}
+      error={error}
+      connection={data?.organizations}
+      rowKey={(node) => node.id}
+      noun="organizations"
+      busy={fetching}
+      columns={[
+        {
+          header: "Name",
+          cell: (node) => (
+            <AnchorLink to="/organizations/$organizationId" params={{ organizationId: node.id }}>
+              {node.name}
+            </AnchorLink>
+          ),
+        },
+        { header: "Description", cell: (node) => node.description },
+        { header: "MFA", cell: (node) => (node.isMfaRequired ? <Badge>Required</Badge> : <Text size="sm" c="dimmed">Optional</Text>) },
+      ]}
+    >
       <CreateOrganizationModal opened={creating} onClose={() => setCreating(false)} />
-    </Stack>
+    </ListPage>
   );
 }
 

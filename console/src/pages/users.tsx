@@ -1,10 +1,11 @@
 // Users: search, pages, create.
-import { Badge, Button, Checkbox, Group, Modal, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Badge, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, Pager, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { ErrorAlert } from "../components/common.tsx";
+import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 import { AnchorLink } from "../components/links.tsx";
 
@@ -22,46 +23,34 @@ const CreateUser = graphql(`mutation CreateUser($input: CreateUserInput!) { crea
 
 export function UsersPage() {
   const can = useCan();
-  const [search, settled, setSearch] = useSearch();
-  const pages = usePages(settled);
-  const [{ data, error }, refetch] = useQuery({ query: UsersQuery, variables: { search: settled || undefined, ...pages.variables } });
+  const list = useSearchedPages();
+  const [{ data, error }, refetch] = useQuery({ query: UsersQuery, variables: list.variables });
   const [creating, setCreating] = useState(false);
-  const connection = data?.users;
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Title order={1}>Users</Title>
-        {can("users:write") && <Button onClick={() => setCreating(true)}>Create user</Button>}
-      </Group>
-      <SearchInput label="Search users" value={search} onChange={setSearch} />
-      <ErrorAlert error={error} />
-      <Table striped aria-label="Users">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Email</Table.Th>
-            <Table.Th>Username</Table.Th>
-            <Table.Th>MFA</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {connection?.edges.map(({ node }) => (
-            <Table.Tr key={node.id}>
-              <Table.Td>
-                <AnchorLink to="/users/$userId" params={{ userId: node.id }}>
-                  {node.name ?? node.username ?? node.primaryEmail ?? node.id}
-                </AnchorLink>
-              </Table.Td>
-              <Table.Td>{node.primaryEmail}</Table.Td>
-              <Table.Td>{node.username}</Table.Td>
-              <Table.Td>{node.mfaEnrolled ? <Badge>Enrolled</Badge> : <Text size="sm" c="dimmed">None</Text>}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="users" />
+    <ListPage
+      title="Users"
+      action={can("users:write") && <Button onClick={() => setCreating(true)}>Create user</Button>}
+      list={list}
+      error={error}
+      connection={data?.users}
+      rowKey={(node) => node.id}
+      noun="users"
+      columns={[
+        {
+          header: "Name",
+          cell: (node) => (
+            <AnchorLink to="/users/$userId" params={{ userId: node.id }}>
+              {node.name ?? node.username ?? node.primaryEmail ?? node.id}
+            </AnchorLink>
+          ),
+        },
+        { header: "Email", cell: (node) => node.primaryEmail },
+        { header: "Username", cell: (node) => node.username },
+        { header: "MFA", cell: (node) => (node.mfaEnrolled ? <Badge>Enrolled</Badge> : <Text size="sm" c="dimmed">None</Text>) },
+      ]}
+    >
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
-    </Stack>
+    </ListPage>
   );
 }
 
