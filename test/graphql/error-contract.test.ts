@@ -9,7 +9,7 @@ import { testBackend, testPostgresUrl } from "../support/env.js";
 import { useGatehouse } from "../support/gatehouse.js";
 import { refused } from "../support/graphql.js";
 import { fixtures } from "../support/fixtures.js";
-import { managementToken, organizationToken } from "../support/oauth.js";
+import { adminClient, managementToken, organizationToken, requestToken } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const gatehouse = useGatehouse();
@@ -151,6 +151,17 @@ describe.runIf(testBackend === "postgres")("the database unavailable", () => {
     expect(response.headers.get("retry-after")).toBe("5");
     const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
     expect(body.errors.map((error) => error.extensions)).toEqual([{ code: "SERVICE_UNAVAILABLE", details: { retryAfterSeconds: 5 } }]);
+  });
+
+  it("the token endpoint answers temporarily_unavailable, HTTP 503 with Retry-After", async () => {
+    const response = await requestToken(
+      server,
+      { grant_type: "client_credentials", resource: server.services.config.tokens.managementResource, scope: "all" },
+      { basic: await adminClient(server) },
+    );
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(response.body).toEqual({ error: "temporarily_unavailable", error_description: "the database is unavailable; retry in 5 seconds" });
   });
 
   it("a partial result stays HTTP 200, its failed field SERVICE_UNAVAILABLE", async () => {

@@ -1,6 +1,7 @@
 // OAuth 2.0 errors (RFC 6749 §5.2, RFC 8693, RFC 8707): each refusal of the token endpoint is one
 // of these, with a description a developer can act on. `oauthErrorOf` is the one place where
 // errors of the lower layers become OAuth errors.
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../../db/errors.js";
 import { TokenRefusal, type TokenRefusalReason } from "../../domain/tokens/refusal.js";
 
 export type OAuthErrorCode =
@@ -12,7 +13,8 @@ export type OAuthErrorCode =
   | "invalid_scope"
   | "invalid_target"
   | "access_denied"
-  | "server_error";
+  | "server_error"
+  | "temporarily_unavailable";
 
 export class OAuthError extends Error {
   constructor(
@@ -23,9 +25,10 @@ export class OAuthError extends Error {
     this.name = "OAuthError";
   }
 
-  /** 401 for client authentication failures (with WWW-Authenticate), 500 for ours, else 400. */
-  get status(): 400 | 401 | 500 {
+  /** 401 for client authentication failures (with WWW-Authenticate), 503 while the database is unavailable, 500 for ours, else 400. */
+  get status(): 400 | 401 | 500 | 503 {
     if (this.code === "invalid_client") return 401;
+    if (this.code === "temporarily_unavailable") return 503;
     return this.code === "server_error" ? 500 : 400;
   }
 }
@@ -46,5 +49,9 @@ const refusalCodes: Record<TokenRefusalReason, OAuthErrorCode> = {
 export function oauthErrorOf(error: unknown): OAuthError | undefined {
   if (error instanceof OAuthError) return error;
   if (error instanceof TokenRefusal) return new OAuthError(refusalCodes[error.reason], error.description);
+  // RFC 6749 names `temporarily_unavailable` for the authorization endpoint; token clients read it alike.
+  if (isDatabaseUnavailable(error)) {
+    return new OAuthError("temporarily_unavailable", `the database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds`);
+  }
   return undefined;
 }

@@ -6,6 +6,7 @@
 // Parse validates every parameter before use (params.ts); each grant type is a module of its own
 // (grants/); the domain decides what the token grants and `auth/` signs it (services.tokens);
 // errors become OAuth errors in one place (errors.ts). Every grant and every denial is audited.
+import { DATABASE_RETRY_AFTER_SECONDS } from "../../db/errors.js";
 import type { AuthServices } from "../../auth/services.js";
 import { type AuditOnlyEventInput, recordAuditOnly } from "../../domain/audit.js";
 import { AuditBatcher } from "../../domain/audit-batch.js";
@@ -98,6 +99,7 @@ function failure(error: OAuthError): Response {
       headers: {
         ...NO_STORE,
         ...(error.code === "invalid_client" ? { "www-authenticate": 'Basic realm="gatehouse", charset="UTF-8"' } : {}),
+        ...(error.code === "temporarily_unavailable" ? { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } : {}),
       },
     },
   );
