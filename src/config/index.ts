@@ -43,6 +43,25 @@ export interface ServerConfig {
   idleTimeoutMs: number;
 }
 
+/** `points` requests per `seconds`. */
+export interface Rate {
+  points: number;
+  seconds: number;
+}
+
+/** Rate limits at /oauth/token, per process (src/http/rate-limits.ts). */
+export interface TokenRateLimits {
+  perClient: Rate;
+  perAddress: Rate;
+  failedAuthenticationsPerAddress: Rate;
+}
+
+/** Caps on open subscriptions (src/graphql/subscription-limits.ts). */
+export interface SubscriptionLimits {
+  perToken: number;
+  perProcess: number;
+}
+
 /** Backstops while an operation runs (src/graphql/budget.ts). */
 export interface ExecutionBudget {
   timeoutMs: number;
@@ -69,7 +88,10 @@ export interface Config {
     execution: ExecutionBudget;
     /** Origins whose browser scripts may call /graphql (CORS, never with credentials); `*` for any. */
     corsOrigins: "*" | string[];
+    subscriptions: SubscriptionLimits;
   };
+  /** Rate limits at /oauth/token (src/http/rate-limits.ts). */
+  tokenRateLimits: TokenRateLimits;
   /** Bearer token that opens /metrics; undefined: no metrics endpoint. */
   metricsToken: string | undefined;
   /** Uploaded organization logos and favicons. */
@@ -206,6 +228,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       limits: { maxDepth: v.maxDepth, maxAliases: v.maxAliases, maxTokens: v.maxTokens, maxCost: v.maxCost },
       execution: { timeoutMs: v.operationTimeoutMs, maxValues: v.maxResultValues },
       corsOrigins: v.corsOrigins ?? [],
+      subscriptions: { perToken: v.maxSubscriptionsPerToken, perProcess: v.maxSubscriptions },
+    },
+    tokenRateLimits: {
+      perClient: v.tokenRatePerClient,
+      perAddress: v.tokenRatePerAddress,
+      failedAuthenticationsPerAddress: v.tokenFailedAuthPerAddress,
     },
     metricsToken: v.metricsToken,
     branding: { maxBytes: v.brandingMaxBytes },

@@ -38,6 +38,16 @@ const integerBetween = (min: number, max: number) =>
 
 const positiveInt = (max: number) => integerBetween(1, max);
 
+/** `<requests>/<seconds>`: a rate limit's allowance and window. */
+const rate = z
+  .string()
+  .regex(/^\d+\/\d+$/, "must be <requests>/<seconds>, e.g. 20/60")
+  .transform((text) => {
+    const [points, seconds] = text.split("/").map(Number) as [number, number];
+    return { points, seconds };
+  })
+  .refine(({ points, seconds }) => points >= 1 && seconds >= 1 && seconds <= 86_400, "needs at least 1 request per 1 to 86400 seconds");
+
 const booleanText = z.enum(["true", "false", "1", "0", "yes", "no"], {
   error: "must be true or false",
 }).transform((text) => ["true", "1", "yes"].includes(text));
@@ -414,6 +424,48 @@ export const optionSpecs = {
     description:
       "Most field values one GraphQL operation (or one subscription event) may resolve: past it execution stops with RESULT_TOO_LARGE. A backstop behind the cost limit.",
     defaultValue: "100000",
+    schema: positiveInt(10_000_000),
+  }),
+  tokenRatePerClient: option({
+    env: "GATEHOUSE_TOKEN_RATE_PER_CLIENT",
+    flag: "token-rate-per-client",
+    valueName: "<requests>/<seconds>",
+    description:
+      "Token requests one client (HTTP Basic user name or `client_id`) may make per window at /oauth/token, per process; past it 429 `slow_down` with Retry-After. The default stays above the token benchmark's rate.",
+    defaultValue: "20000/10",
+    schema: rate,
+  }),
+  tokenRatePerAddress: option({
+    env: "GATEHOUSE_TOKEN_RATE_PER_ADDRESS",
+    flag: "token-rate-per-address",
+    valueName: "<requests>/<seconds>",
+    description: "Token requests from one source address per window at /oauth/token, per process (429 past it).",
+    defaultValue: "40000/10",
+    schema: rate,
+  }),
+  tokenFailedAuthPerAddress: option({
+    env: "GATEHOUSE_TOKEN_FAILED_AUTH_PER_ADDRESS",
+    flag: "token-failed-auth-per-address",
+    valueName: "<requests>/<seconds>",
+    description:
+      "Failed client authentications (`invalid_client`) from one source address per window, per process: past it every token request from that address gets 429 until the window ends.",
+    defaultValue: "20/60",
+    schema: rate,
+  }),
+  maxSubscriptionsPerToken: option({
+    env: "GATEHOUSE_MAX_SUBSCRIPTIONS_PER_TOKEN",
+    flag: "max-subscriptions-per-token",
+    valueName: "<n>",
+    description: "Open subscriptions one token may hold in a process; one more is refused with TOO_MANY_SUBSCRIPTIONS.",
+    defaultValue: "100",
+    schema: positiveInt(1_000_000),
+  }),
+  maxSubscriptions: option({
+    env: "GATEHOUSE_MAX_SUBSCRIPTIONS",
+    flag: "max-subscriptions",
+    valueName: "<n>",
+    description: "Open subscriptions a process holds in all; one more is refused with TOO_MANY_SUBSCRIPTIONS.",
+    defaultValue: "10000",
     schema: positiveInt(10_000_000),
   }),
   console: option({

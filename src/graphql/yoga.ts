@@ -23,6 +23,7 @@ import { useOperationCost } from "./cost.js";
 import { useInputBounds } from "./input-bounds.js";
 import { useOperationLimits } from "./limits.js";
 import { type OperationSummary, useOperationObservability } from "./observability.js";
+import { useSubscriptionLimits } from "./subscription-limits.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -87,6 +88,7 @@ export function createGraphQL({ schema, services, changes, logger, onOperation =
       useInputBounds(),
       useOperationCost(config.graphql.limits.maxCost),
       useExecutionBudget(config.graphql.execution),
+      useSubscriptionLimits(config.graphql.subscriptions),
       // Routers compose from `_service { sdl }`, which is not introspection and keeps working.
       ...(production ? [useDisableIntrospection()] : []),
       ...(config.graphql.rejectUnauthorizedOperations ? [useRejectUnauthorized()] : []),

@@ -15,6 +15,7 @@ import { brandingRoutes } from "./branding.js";
 import { mountConsole } from "./console.js";
 import { type Metrics, presentsToken } from "./metrics.js";
 import { createTokenEndpoint } from "./oauth/token.js";
+import { tokenRateLimits } from "./rate-limits.js";
 import { securityHeaders } from "./security-headers.js";
 import { DEVELOPMENT_PATH, DEVELOPMENT_SECRET_HEADER, type DevelopmentAccess, developmentSecretForPage } from "./development/access.js";
 import { developmentRoutes } from "./development/routes.js";
@@ -108,7 +109,7 @@ export function createApp({ services, metrics, migrations, yoga, logger, develop
   }
   app.get(JWKS_PATH, () => jwksResponse(services));
   const tokenEndpoint = createTokenEndpoint(services, logger, metrics);
-  app.post(TOKEN_PATH, (c) => tokenEndpoint(c.req.raw));
+  app.post(TOKEN_PATH, tokenRateLimits(services.config.tokenRateLimits), (c) => tokenEndpoint(c.req.raw));
   app.on(["GET", "PUT", "PATCH", "DELETE"], TOKEN_PATH, (c) =>
     c.json({ error: "invalid_request", error_description: "use POST" }, 405, { allow: "POST" }),
   );
