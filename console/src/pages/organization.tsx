@@ -1,12 +1,13 @@
 // One organization: profile, members and their roles, machine-to-machine applications and their
 // roles, require MFA, custom data, deletion. Changes made elsewhere show up live.
-import { Badge, Button, Card, Group, Modal, Stack, Switch, Table, Tabs, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Badge, Button, Card, Group, Modal, Stack, Switch, Tabs, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { getRouteApi, useNavigate } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, JsonObjectField, Pager, parseJsonObject, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { ErrorAlert, JsonObjectField, parseJsonObject, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { type Column, ConnectionTable } from "../components/list-page.tsx";
 import { BrandingCard } from "../components/branding.tsx";
 import { InvitationsTab } from "../components/invitations.tsx";
 import { JitCard } from "../components/jit.tsx";
@@ -154,6 +155,37 @@ export function OrganizationPage() {
   );
 }
 
+/** Members and applications alike: who, their roles here, the permissions those grant, and what the token may change. */
+function assignmentColumns<Node extends { roles: readonly { id: string; name: string }[]; permissions: readonly string[] }>(
+  who: Column<Node>,
+  actions: false | ((node: Node) => ReactNode),
+): Column<Node>[] {
+  return [
+    who,
+    {
+      header: "Roles",
+      cell: (node) => (
+        <Group gap={4}>{node.roles.length ? node.roles.map((role) => <Badge key={role.id} variant="light">{role.name}</Badge>) : <Text size="sm" c="dimmed">No roles</Text>}</Group>
+      ),
+    },
+    { header: "Permissions here", cell: (node) => <Text size="sm">{node.permissions.join(", ")}</Text> },
+    { header: null, cell: (node) => actions && actions(node) },
+  ];
+}
+
+function AssignmentActions({ label, onEdit, onRemove }: { label: string; onEdit: () => void; onRemove: () => void }) {
+  return (
+    <Group gap="xs" justify="flex-end">
+      <Button size="xs" variant="default" aria-label={`Edit roles of ${label}`} onClick={onEdit}>
+        Edit roles
+      </Button>
+      <Button size="xs" variant="subtle" color="red" aria-label={`Remove ${label}`} onClick={onRemove}>
+        Remove
+      </Button>
+    </Group>
+  );
+}
+
 function MembersTab({ organizationId }: { organizationId: string }) {
   const can = useCan();
   const [search, settledSearch, setSearch] = useSearch();
@@ -172,50 +204,35 @@ function MembersTab({ organizationId }: { organizationId: string }) {
         {writable && <Button onClick={() => setAdding(true)}>Add members</Button>}
       </Group>
       <ErrorAlert error={error ?? removal.error} />
-      <Table striped aria-label="Members">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>User</Table.Th>
-            <Table.Th>Roles</Table.Th>
-            <Table.Th>Permissions here</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {members?.edges.map(({ node }) => {
-            const label = userLabel(node.user);
-            return (
-              <Table.Tr key={node.user.id}>
-                <Table.Td>
-                  <AnchorLink to="/users/$userId" params={{ userId: node.user.id }}>
-                    {label}
-                  </AnchorLink>
-                  {!node.user.mfaEnrolled && <Text size="xs" c="dimmed">No MFA</Text>}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>{node.roles.length ? node.roles.map((role) => <Badge key={role.id} variant="light">{role.name}</Badge>) : <Text size="sm" c="dimmed">No roles</Text>}</Group>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{node.permissions.join(", ")}</Text>
-                </Table.Td>
-                <Table.Td>
-                  {writable && (
-                    <Group gap="xs" justify="flex-end">
-                      <Button size="xs" variant="default" aria-label={`Edit roles of ${label}`} onClick={() => setEditing({ id: node.user.id, label, roleIds: node.roles.map((role) => role.id) })}>
-                        Edit roles
-                      </Button>
-                      <Button size="xs" variant="subtle" color="red" aria-label={`Remove ${label}`} onClick={() => void remove({ input: { organizationId, userId: node.user.id } }).then(() => refetch({ requestPolicy: "network-only" }))}>
-                        Remove
-                      </Button>
-                    </Group>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-      <Pager pageInfo={members?.pageInfo} totalCount={members?.totalCount} pages={pages} noun="members" />
+      <ConnectionTable
+        label="Members"
+        connection={members}
+        rowKey={(node) => node.user.id}
+        pages={pages}
+        noun="members"
+        searching={Boolean(settledSearch)}
+        columns={assignmentColumns<NonNullable<typeof members>["edges"][number]["node"]>(
+          {
+            header: "User",
+            cell: (node) => (
+              <>
+                <AnchorLink to="/users/$userId" params={{ userId: node.user.id }}>
+                  {userLabel(node.user)}
+                </AnchorLink>
+                {!node.user.mfaEnrolled && <Text size="xs" c="dimmed">No MFA</Text>}
+              </>
+            ),
+          },
+          writable &&
+            ((node) => (
+              <AssignmentActions
+                label={userLabel(node.user)}
+                onEdit={() => setEditing({ id: node.user.id, label: userLabel(node.user), roleIds: node.roles.map((role) => role.id) })}
+                onRemove={() => void remove({ input: { organizationId, userId: node.user.id } }).then(() => refetch({ requestPolicy: "network-only" }))}
+              />
+            )),
+        )}
+      />
       <AddMembersModal organizationId={organizationId} opened={adding} onClose={() => setAdding(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
       {editing && <EditMemberRolesModal organizationId={organizationId} member={editing} onClose={() => setEditing(null)} onDone={() => refetch({ requestPolicy: "network-only" })} />}
     </Stack>
@@ -296,46 +313,31 @@ function ApplicationsTab({ organizationId }: { organizationId: string }) {
         {writable && <Button onClick={() => setAdding(true)}>Add applications</Button>}
       </Group>
       <ErrorAlert error={error ?? removal.error} />
-      <Table striped aria-label="Applications">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Application</Table.Th>
-            <Table.Th>Roles</Table.Th>
-            <Table.Th>Permissions here</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {applications?.edges.map(({ node }) => (
-            <Table.Tr key={node.application.id}>
-              <Table.Td>
-                <AnchorLink to="/applications/$applicationId" params={{ applicationId: node.application.id }}>
-                  {node.application.name}
-                </AnchorLink>
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4}>{node.roles.length ? node.roles.map((role) => <Badge key={role.id} variant="light">{role.name}</Badge>) : <Text size="sm" c="dimmed">No roles</Text>}</Group>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{node.permissions.join(", ")}</Text>
-              </Table.Td>
-              <Table.Td>
-                {writable && (
-                  <Group gap="xs" justify="flex-end">
-                    <Button size="xs" variant="default" aria-label={`Edit roles of ${node.application.name}`} onClick={() => setEditing({ id: node.application.id, label: node.application.name, roleIds: node.roles.map((role) => role.id) })}>
-                      Edit roles
-                    </Button>
-                    <Button size="xs" variant="subtle" color="red" aria-label={`Remove ${node.application.name}`} onClick={() => void remove({ input: { organizationId, applicationId: node.application.id } }).then(() => refetch({ requestPolicy: "network-only" }))}>
-                      Remove
-                    </Button>
-                  </Group>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Pager pageInfo={applications?.pageInfo} totalCount={applications?.totalCount} pages={pages} noun="applications" />
+      <ConnectionTable
+        label="Applications"
+        connection={applications}
+        rowKey={(node) => node.application.id}
+        pages={pages}
+        noun="applications"
+        columns={assignmentColumns<NonNullable<typeof applications>["edges"][number]["node"]>(
+          {
+            header: "Application",
+            cell: (node) => (
+              <AnchorLink to="/applications/$applicationId" params={{ applicationId: node.application.id }}>
+                {node.application.name}
+              </AnchorLink>
+            ),
+          },
+          writable &&
+            ((node) => (
+              <AssignmentActions
+                label={node.application.name}
+                onEdit={() => setEditing({ id: node.application.id, label: node.application.name, roleIds: node.roles.map((role) => role.id) })}
+                onRemove={() => void remove({ input: { organizationId, applicationId: node.application.id } }).then(() => refetch({ requestPolicy: "network-only" }))}
+              />
+            )),
+        )}
+      />
       <AddApplicationsModal organizationId={organizationId} opened={adding} onClose={() => setAdding(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
       {editing && <EditApplicationRolesModal organizationId={organizationId} application={editing} onClose={() => setEditing(null)} onDone={() => refetch({ requestPolicy: "network-only" })} />}
     </Stack>
