@@ -47,13 +47,15 @@ function report(error: unknown): number {
     console.error(`gatehouse: ${error.message}`);
     return 2;
   }
+  // An operator's error first: it names the option or the URL (an unreachable database at start-up
+  // is an OperatorError that oauthErrorOf would also claim, with less to say).
+  if (error instanceof OperatorError || error instanceof GatehouseError) {
+    console.error(`gatehouse: ${error.message}`);
+    return 1;
+  }
   const oauthError = oauthErrorOf(error);
   if (oauthError) {
     console.error(`gatehouse: ${oauthError.code}: ${oauthError.description}`);
-    return 1;
-  }
-  if (error instanceof OperatorError || error instanceof GatehouseError) {
-    console.error(`gatehouse: ${error.message}`);
     return 1;
   }
   console.error("gatehouse: unexpected error:", error);
