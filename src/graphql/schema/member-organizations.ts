@@ -4,6 +4,7 @@
 import { canSeeMembershipsOf, guardedByParent } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import { heldRoles } from "../held-roles.js";
+import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 import { Application } from "./applications.js";
 import { User } from "./users.js";
 
@@ -47,6 +48,13 @@ const ApplicationOrganization = builder.prismaObject("OrganizationApplication", 
   }),
 });
 
+/** Both lists' `search`: the organization's name or description, or its exact id (as `organizations(search:)`). */
+const SEARCH_ORGANIZATIONS = `${SEARCH_DESCRIPTION} Matches the organization's name and description.`;
+const organizationMatching = (search: string | null | undefined) => {
+  const where = searchWhere(search, ["name", "description"]);
+  return where.OR ? { organization: where } : {};
+};
+
 builder.prismaObjectFields(User, (t) => ({
   organizations: t.relatedConnection("memberships", {
     type: UserOrganization,
@@ -55,7 +63,8 @@ builder.prismaObjectFields(User, (t) => ({
     description: "The organizations the user belongs to, oldest membership first, with the user's roles in each.",
     auth: canSeeMembershipsOf("user", (user: { id: string }) => user.id),
     totalCount: true,
-    query: { orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }] },
+    args: { search: t.arg.string({ description: SEARCH_ORGANIZATIONS }) },
+    query: (args) => ({ where: organizationMatching(args.search), orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }] }),
   }),
 }));
 
@@ -67,6 +76,7 @@ builder.prismaObjectFields(Application, (t) => ({
     description: "The organizations the application belongs to, oldest membership first, with its roles in each.",
     auth: canSeeMembershipsOf("application", (application: { id: string }) => application.id),
     totalCount: true,
-    query: { orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }] },
+    args: { search: t.arg.string({ description: SEARCH_ORGANIZATIONS }) },
+    query: (args) => ({ where: organizationMatching(args.search), orderBy: [{ createdAt: "asc" }, { organizationId: "asc" }] }),
   }),
 }));

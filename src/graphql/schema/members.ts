@@ -13,7 +13,7 @@ import {
 import { inOrganization, manage } from "../auth/rules.js";
 import { type InputFieldBuilder, builder } from "../builder.js";
 import { type GraphQLContext, domain, organizationCaller } from "../context.js";
-import { SEARCH_DESCRIPTION } from "../search.js";
+import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 import { Organization } from "./organization.js";
 import { OrganizationRole } from "./template.js";
 
@@ -100,21 +100,23 @@ export const OrganizationApplicationMember = builder.prismaObject("OrganizationA
   }),
 });
 
-/** The Prisma filter of a member list: search over the user's texts, and a role filter. */
+/** The Prisma filter of a member list: search over the user's texts (as `users(search:)`), and a role filter. */
 function memberFilter(args: { search?: string | null; roleId?: string | null; roleName?: string | null }) {
-  const term = args.search?.trim();
-  const contains = term ? { contains: term, mode: "insensitive" as const } : undefined;
+  const user = searchWhere(args.search, ["name", "primaryEmail", "username"]);
   return {
-    ...(contains
-      ? {
-          user: {
-            OR: [{ id: term! }, { name: contains }, { primaryEmail: contains }, { username: contains }],
-          },
-        }
-      : {}),
+    ...(user.OR ? { user } : {}),
     ...(args.roleId || args.roleName
       ? { roles: { some: { role: { ...(args.roleId ? { id: args.roleId } : {}), ...(args.roleName ? { name: args.roleName } : {}) } } } }
       : {}),
+  };
+}
+
+/** The Prisma filter of an application list: search over the application's name and description (as `applications(search:)`), and a role filter. */
+function applicationFilter(args: { search?: string | null; roleId?: string | null }) {
+  const application = searchWhere(args.search, ["name", "description"]);
+  return {
+    ...(application.OR ? { application } : {}),
+    ...(args.roleId ? { roles: { some: { roleId: args.roleId } } } : {}),
   };
 }
 
@@ -150,11 +152,11 @@ builder.prismaObjectFields(Organization, (t) => ({
     description: "M2M applications of the organization, oldest first, each with its roles.",
     auth: canListApplications,
     totalCount: true,
-    args: { roleId: t.arg.id({ description: "Only applications holding this role." }) },
-    query: (args) => ({
-      where: args.roleId ? { roles: { some: { roleId: args.roleId } } } : {},
-      orderBy: [{ createdAt: "asc" }, { applicationId: "asc" }],
-    }),
+    args: {
+      search: t.arg.string({ description: `${SEARCH_DESCRIPTION} Matches name and description.` }),
+      roleId: t.arg.id({ description: "Only applications holding this role." }),
+    },
+    query: (args) => ({ where: applicationFilter(args), orderBy: [{ createdAt: "asc" }, { applicationId: "asc" }] }),
   }),
 }));
 

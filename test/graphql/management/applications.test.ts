@@ -147,6 +147,21 @@ describe("an application's organizations", () => {
     expect(ok(await gql(viaRoot, { id: clientId })).application.organizations.totalCount).toBe(1);
     refused(await (await admin(gatehouse.server, "users:read"))(ORGANIZATIONS, { r }), "FORBIDDEN");
   });
+
+  it("are searched by the organization's name, description or exact id, with totalCount", async () => {
+    const { clientId } = await createApplication();
+    const [initech, umbrella] = [await gatehouse.fixtures.organization({ name: "Initech" }), await gatehouse.fixtures.organization({ name: "Umbrella" })];
+    await gatehouse.fixtures.applicationMember(initech.id, clientId);
+    await gatehouse.fixtures.applicationMember(umbrella.id, clientId);
+    const SEARCH = `query ($id: ID!, $search: String) { application(id: $id) { organizations(search: $search) { totalCount edges { node { organization { id } } } } } }`;
+    const found = async (search: string) => {
+      const { totalCount, edges } = ok(await gql(SEARCH, { id: clientId, search })).application.organizations;
+      return { totalCount, ids: edges.map((edge: { node: { organization: { id: string } } }) => edge.node.organization.id) };
+    };
+    expect(await found("UMBR")).toEqual({ totalCount: 1, ids: [umbrella.id] });
+    expect(await found(initech.id)).toEqual({ totalCount: 1, ids: [initech.id] });
+    expect(await found("nowhere")).toEqual({ totalCount: 0, ids: [] });
+  });
 });
 
 describe("scopes", () => {

@@ -188,4 +188,25 @@ describe("applications in organizations", () => {
     }));
     expect(ok(await gql(APPS, { id: organizationId })).organization.applications.totalCount).toBe(0);
   });
+  it("are searched by name, description or exact id, with totalCount and pages", async () => {
+    const CREATE_APP = `mutation ($input: CreateApplicationInput!) { createApplication(input: $input) { application { id } } }`;
+    const create = async (input: { name: string; description?: string }) => ok(await gql(CREATE_APP, { input })).createApplication.application.id as string;
+    const apps = [await create({ name: "Search billing sync" }), await create({ name: "Reports", description: "nightly SEARCH export" }), await create({ name: "Unrelated" })];
+    // Joined together, so ordered by application id after the join time.
+    ok(await gql(ADD_APPS, { input: { organizationId, applicationIds: apps } }));
+    const matching = apps.slice(0, 2).sort();
+    const SEARCH = `query ($id: ID!, $search: String, $after: String) {
+      organization(id: $id) { applications(search: $search, first: 1, after: $after) { totalCount edges { node { application { id } } } pageInfo { hasNextPage endCursor } } }
+    }`;
+    const first = ok(await gql(SEARCH, { id: organizationId, search: "search" })).organization.applications;
+    expect(first.totalCount).toBe(2);
+    expect(first.edges.map((edge: { node: { application: { id: string } } }) => edge.node.application.id)).toEqual([matching[0]]);
+    const second = ok(await gql(SEARCH, { id: organizationId, search: "search", after: first.pageInfo.endCursor })).organization.applications;
+    expect(second.edges.map((edge: { node: { application: { id: string } } }) => edge.node.application.id)).toEqual([matching[1]]);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    const byId = ok(await gql(SEARCH, { id: organizationId, search: ` ${apps[2]} ` })).organization.applications;
+    expect(byId.edges.map((edge: { node: { application: { id: string } } }) => edge.node.application.id)).toEqual([apps[2]]);
+    expect(ok(await gql(SEARCH, { id: organizationId, search: "   " })).organization.applications.totalCount).toBe(3);
+    expect(ok(await gql(SEARCH, { id: organizationId, search: "nothing like it" })).organization.applications.totalCount).toBe(0);
+  });
 });

@@ -168,6 +168,22 @@ describe("a user's organizations", () => {
     expect(ok(await gql(viaRoot, { id: userId })).user.organizations.totalCount).toBe(2);
   });
 
+  it("are searched by the organization's name, description or exact id, with totalCount", async () => {
+    const { userId, acme, globex } = await memberOfTwo();
+    const described = await gatehouse.fixtures.organization({ name: "Initech" });
+    await gatehouse.server.db.prisma.organization.update({ where: { id: described.id }, data: { description: "Spun off from ACME" } });
+    await gatehouse.fixtures.member(described.id, userId);
+    const SEARCH = `query ($id: ID!, $search: String) { user(id: $id) { organizations(search: $search) { totalCount edges { node { organization { id } } } } } }`;
+    const found = async (search: string) => {
+      const { totalCount, edges } = ok(await gql(SEARCH, { id: userId, search })).user.organizations;
+      return { totalCount, ids: edges.map((edge: { node: { organization: { id: string } } }) => edge.node.organization.id) };
+    };
+    expect(await found("acme")).toEqual({ totalCount: 2, ids: [acme.id, described.id] });
+    expect(await found(globex.id)).toEqual({ totalCount: 1, ids: [globex.id] });
+    expect(await found("")).toMatchObject({ totalCount: 3 });
+    expect(await found("nowhere")).toEqual({ totalCount: 0, ids: [] });
+  });
+
   it("are visible to the user themself, whatever their token", async () => {
     const { userId, acme } = await memberOfTwo();
     for (const token of [await identityToken(gatehouse.server, userId), await organizationToken(gatehouse.server, userId, acme.id)]) {
