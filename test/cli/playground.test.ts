@@ -9,20 +9,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/db/index.js";
 import { runCli, serve } from "../support/cli.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
+import { readmeExampleQuery } from "../support/readme.js";
 
 // Each test starts the server and the CLI as processes; on a loaded machine that takes a while.
 vi.setConfig({ testTimeout: 180_000 });
 
 const GRAPHIQL_LINE = /^ {2}GraphiQL: {2}(http:\/\/\S+\/graphql)$/;
-
-/** The README's example query: the first GraphQL block of its quick start. */
-async function readmeExampleQuery(): Promise<string> {
-  const readme = await readFile("README.md", "utf8");
-  const quickStart = readme.slice(readme.indexOf("## Quick start"));
-  const query = /```graphql\n([\s\S]*?)```/.exec(quickStart)?.[1];
-  if (!query) throw new Error("README.md's quick start has no GraphQL example");
-  return query;
-}
 
 async function graphql(url: string, token: string, query: string) {
   const response = await fetch(url, {

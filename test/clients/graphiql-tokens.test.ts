@@ -2,12 +2,13 @@
 // a developer mints a management token in the panel and runs the README's example query; mints an
 // organization token as a demo user and sees what that member sees; and a token the server
 // refuses brings up a notice that offers a new one. Every wait is for a condition, never a time.
-import { readFile } from "node:fs/promises";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedDemo } from "../../src/domain/demo.js";
 import { seedTemplate } from "../../src/domain/seed.js";
 import { launchChromium } from "../support/browser.js";
+import { editor, replaceEditorText } from "../support/graphiql.js";
+import { readmeExampleQuery } from "../support/readme.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 vi.setConfig({ testTimeout: 240_000 });
@@ -25,25 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** The README's example query: the first GraphQL block of its quick start. */
-async function readmeExampleQuery(): Promise<string> {
-  const readme = await readFile("README.md", "utf8");
-  return /```graphql\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## Quick start")))![1]!.trim();
-}
-
-function editor(page: Page, file: string): Locator {
-  return page.locator(`.monaco-editor[data-uri$="-${file}"]`);
-}
-
-/** Replaces the content of a Monaco editor with `text`, typed as a paste (no auto-closed brackets). */
-async function replaceEditorText(page: Page, target: Locator, text: string) {
-  await target.click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.insertText(text);
-  await page.keyboard.press("ControlOrMeta+Shift+End");
-  await page.keyboard.press("Delete");
-}
 
 /** Runs the operation in the editor and returns the response once the result pane shows a new one. */
 async function run(page: Page, operation: string): Promise<Record<string, any>> {

@@ -2,9 +2,10 @@
 // Headers tab, runs a query and reads the result, refused field included. Nothing leaves the
 // machine: Gatehouse serves GraphiQL and its editor itself, under a Content Security Policy that
 // allows no inline script, and the page runs without breaking it.
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
+import { editor, replaceEditorText } from "../support/graphiql.js";
 import { fixtures } from "../support/fixtures.js";
 import { organizationToken } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -26,21 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** GraphiQL's Monaco editor for one file: `operation.graphql`, `request-headers.json`, … */
-function editor(page: Page, file: string): Locator {
-  return page.locator(`.monaco-editor[data-uri$="-${file}"]`);
-}
-
-/** Replaces the content of a Monaco editor with `text`, typed as a paste (no auto-closed brackets). */
-async function replaceEditorText(page: Page, target: Locator, text: string) {
-  await target.click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.insertText(text);
-  // Whatever the editor added after the cursor (a closing bracket) goes.
-  await page.keyboard.press("ControlOrMeta+Shift+End");
-  await page.keyboard.press("Delete");
-}
 
 /** The result pane's text, once it shows a response. */
 async function resultText(page: Page): Promise<string> {

@@ -1,10 +1,10 @@
 // Serving the console: the app at its path (any route under it answers the page), hashed assets
 // cached for good, a strict Content-Security-Policy with a fresh nonce, the page's configuration in
 // meta tags, and the options that move it or turn it off.
-import { request } from "node:http";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mountConsole } from "../../src/http/console.js";
+import { getWithHost } from "../support/raw-http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let server: TestServer;
@@ -25,19 +25,7 @@ afterAll(async () => {
   await production?.close();
 });
 
-/** GET with a chosen Host header (fetch does not let a caller set one): as a browser sends it for a rebinding name. */
-function pageWithHost(url: string, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sent = request(url, { headers: { host } }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (body += chunk));
-      response.on("end", () => resolve(body));
-    });
-    sent.on("error", reject);
-    sent.end();
-  });
-}
+const pageWithHost = (url: string, host: string) => getWithHost(url, host);
 
 function meta(html: string, name: string): string | undefined {
   return new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, "&");

@@ -1,8 +1,8 @@
 // GraphiQL's Tokens panel is served only where it may mint: a development page requested over
 // loopback with a loopback Host gets the panel's script and the development secret; a page reached
 // through another name gets neither; production serves no GraphiQL, no panel and no minting path.
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getWithHost } from "../support/raw-http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 let development: TestServer;
@@ -19,19 +19,7 @@ afterAll(async () => {
   await production?.close();
 });
 
-/** GET with a chosen Host header (fetch does not let a caller set one), as a browser sends it for a rebinding name. */
-function pageWithHost(url: string, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sent = request(url, { headers: { host, accept: "text/html" } }, (response) => {
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (body += chunk));
-      response.on("end", () => resolve(body));
-    });
-    sent.on("error", reject);
-    sent.end();
-  });
-}
+const pageWithHost = (url: string, host: string) => getWithHost(url, host, { accept: "text/html" });
 
 const graphiqlPage = async (server: TestServer) => fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } });
 const secretOf = (html: string) => /<meta name="gatehouse-dev-secret" content="([^"]*)"/.exec(html)?.[1];

@@ -4,7 +4,7 @@
 import type { JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_PARAMETERS, type TokenParameter } from "../../src/http/oauth/params.js";
-import { GATEHOUSE_AUDIENCE, type IdentityProvider, startIdentityProvider } from "../support/identity-provider.js";
+import { type IdentityProvider, startIdentityProvider } from "../support/identity-provider.js";
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, adminClient, requestToken } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -89,15 +89,7 @@ describe("Basic credentials that are over-long, hold a NUL or are not valid UTF-
 });
 
 describe("a trusted issuer's token whose claims are unfit to use", () => {
-  const now = () => Math.floor(Date.now() / 1000);
-  const claims = (overrides: JWTPayload): JWTPayload => ({
-    iss: idp.issuer,
-    sub: "mallory",
-    aud: GATEHOUSE_AUDIENCE,
-    iat: now(),
-    exp: now() + 300,
-    ...overrides,
-  });
+  const claims = (overrides?: JWTPayload) => idp.claims(overrides);
 
   it.each([
     ["sub with a NUL", { sub: "a\u0000b" }, "claim sub contains a NUL character"],

@@ -5,7 +5,7 @@ import { type JWTPayload, SignJWT, createRemoteJWKSet, decodeJwt, exportJWK, gen
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDENTITY_AUDIENCE } from "../../src/domain/users.js";
 import { fixtures } from "../support/fixtures.js";
-import { GATEHOUSE_AUDIENCE, type IdentityProvider, startIdentityProvider } from "../support/identity-provider.js";
+import { type IdentityProvider, startIdentityProvider } from "../support/identity-provider.js";
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, type TokenResponse, requestToken } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -197,14 +197,7 @@ describe("organizations that require MFA", () => {
 
 describe("subject tokens that are refused", () => {
   const now = () => Math.floor(Date.now() / 1000);
-  const claims = (overrides: JWTPayload = {}): JWTPayload => ({
-    iss: idp.issuer,
-    sub: "mallory",
-    aud: GATEHOUSE_AUDIENCE,
-    iat: now(),
-    exp: now() + 300,
-    ...overrides,
-  });
+  const claims = (overrides?: JWTPayload) => idp.claims(overrides);
   const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
   async function refusal(subjectToken: string) {

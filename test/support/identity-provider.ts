@@ -26,6 +26,8 @@ export interface IdentityProvider {
   accounts: Map<string, Account>;
   /** Signs in `accountId` through the login pages and returns the access token for Gatehouse. */
   signIn(accountId: string): Promise<string>;
+  /** Claims of an access token for Gatehouse's audience, as this provider issues them now (subject `mallory`), with `overrides`. */
+  claims(overrides?: JWTPayload): JWTPayload;
   /** Signs arbitrary claims with the provider's key (RS256, its kid) unless told otherwise. */
   forge(claims: JWTPayload, header?: { alg?: string; kid?: string; key?: JWK }): Promise<string>;
   /** A GATEHOUSE_TRUSTED_ISSUERS entry for this provider. */
@@ -152,6 +154,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     privateJwk,
     accounts,
     signIn,
+    claims(overrides = {}) {
+      const now = Math.floor(Date.now() / 1000);
+      return { iss: issuer, sub: "mallory", aud: GATEHOUSE_AUDIENCE, iat: now, exp: now + 300, ...overrides };
+    },
     async forge(claims, header = {}) {
       const alg = header.alg ?? "RS256";
       const key = await importJWK(header.key ?? privateJwk, alg);
