@@ -1,15 +1,8 @@
 // Gatehouse's token-signing keys: created on first start, rotated on demand, private halves
 // encrypted at rest. Retired keys stay published in the JWKS until every token they signed has
 // expired. Replicas cache the keys briefly and reload at once when they meet an unknown `kid`.
-import {
-  type CryptoKey,
-  type JSONWebKeySet,
-  type JWK,
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-} from "jose";
+import { type JsonWebKey, type KeyObject, createPrivateKey } from "node:crypto";
+import { type JSONWebKeySet, type JWK, calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import type { PrismaClient } from "../db/index.js";
 import type { KeyEncryption } from "./key-encryption.js";
 
@@ -22,7 +15,8 @@ const CACHE_MS = 60_000;
 export interface ActiveKey {
   kid: string;
   alg: SigningAlgorithm;
-  privateKey: CryptoKey;
+  /** A node:crypto key, imported once per load: tokens are signed with `crypto.sign` (src/auth/tokens.ts). */
+  privateKey: KeyObject;
 }
 
 interface Snapshot {
@@ -119,7 +113,7 @@ export class SigningKeys {
       active: {
         kid: newest.kid,
         alg: newest.algorithm as SigningAlgorithm,
-        privateKey: (await importJWK(privateJwk, newest.algorithm)) as CryptoKey,
+        privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: "jwk" }),
       },
       jwks: { keys: keys.map((key) => key.publicJwk as unknown as JWK) },
     };

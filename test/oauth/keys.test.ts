@@ -34,6 +34,26 @@ describe("signing keys", () => {
     expect(keys[0]).not.toHaveProperty("d");
   });
 
+  it("sign compact JWS tokens shaped as jose's SignJWT makes them, which jose verifies against the JWKS", async () => {
+    const user = await fixtures(server.db.prisma).user();
+    const token = await identityToken(server, user.id);
+    const [header, payload, signature] = token.split(".");
+    const decode = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
+    const { keys } = await jwks(server);
+    expect(decode(header!)).toEqual({ alg: "ES256", kid: keys[0]!.kid, typ: "at+jwt" });
+    expect(Object.keys(decode(header!))).toEqual(["alg", "kid", "typ"]);
+    expect(Object.keys(decode(payload!)).slice(-6)).toEqual(["iss", "sub", "aud", "iat", "exp", "jti"]);
+    // r ‖ s, 32 bytes each (RFC 7518 §3.4), not DER.
+    expect(Buffer.from(signature!, "base64url")).toHaveLength(64);
+    const { payload: claims, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(`${server.url}/oauth/jwks`)), {
+      issuer: server.services.issuer(),
+      typ: "at+jwt",
+    });
+    expect(protectedHeader.alg).toBe("ES256");
+    expect(claims).toMatchObject({ sub: user.id, jti: expect.any(String) });
+    expect(claims.exp! - claims.iat!).toBeGreaterThan(0);
+  });
+
   it("keep the private key encrypted at rest", async () => {
     const [row] = await server.db.prisma.signingKey.findMany();
     expect(row!.encryptedPrivateKey.split(".")).toHaveLength(5);
