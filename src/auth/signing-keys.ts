@@ -1,7 +1,7 @@
 // Gatehouse's token-signing keys: created on first start, rotated on demand, private halves
 // encrypted at rest. Retired keys stay published in the JWKS until every token they signed has
 // expired. Replicas cache the keys briefly and reload at once when they meet an unknown `kid`.
-import { type JsonWebKey, type KeyObject, createPrivateKey } from "node:crypto";
+import { type JsonWebKeyInput, type KeyObject, createPrivateKey } from "node:crypto";
 import { type JSONWebKeySet, type JWK, calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import type { PrismaClient } from "../db/index.js";
 import type { KeyEncryption } from "./key-encryption.js";
@@ -113,7 +113,7 @@ export class SigningKeys {
       active: {
         kid: newest.kid,
         alg: newest.algorithm as SigningAlgorithm,
-        privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: "jwk" }),
+        privateKey: createPrivateKey({ key: privateJwk, format: "jwk" } as JsonWebKeyInput),
       },
       jwks: { keys: keys.map((key) => key.publicJwk as unknown as JWK) },
     };
