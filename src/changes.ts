@@ -8,6 +8,7 @@
 // from here.
 import { Repeater } from "graphql-yoga";
 import type { Database, Prisma, PrismaClient } from "./db/index.js";
+import { GatehouseError } from "./errors.js";
 import type { Logger } from "./logger.js";
 
 export const CHANGES_CHANNEL = "gatehouse_changes";
@@ -75,6 +76,30 @@ export async function readChanges(prisma: PrismaClient, filter: ChangeFilter, af
 export async function lastPosition(prisma: PrismaClient): Promise<bigint> {
   const { _max } = await prisma.auditEvent.aggregate({ _max: { feedPosition: true } });
   return _max.feedPosition ?? 0n;
+}
+
+/**
+ * The change feed's horizon: the highest position audit retention has deleted (0: none yet). Every
+ * change after it is kept (src/domain/audit-retention.ts).
+ */
+export async function feedHorizon(prisma: PrismaClient): Promise<bigint> {
+  const row = await prisma.feedHorizon.findUnique({ where: { id: 1 }, select: { position: true } });
+  return row?.position ?? 0n;
+}
+
+/**
+ * Refuses a cursor that retention has passed: changes after it may be gone, and reading on would
+ * skip them without a word. Call it after reading from the cursor: retention raises the horizon in
+ * the statement that deletes, so a deletion the read could have missed is seen here.
+ */
+export async function assertRetained(prisma: PrismaClient, after: bigint): Promise<void> {
+  if (after >= (await feedHorizon(prisma))) return;
+  throw new GatehouseError(
+    "CURSOR_EXPIRED",
+    "The cursor is older than the change feed keeps (GATEHOUSE_AUDIT_RETENTION_DAYS): changes after it were deleted. " +
+      "Resync: read the state you keep again, then read on after `details.currentCursor`.",
+    { field: "after", details: { currentCursor: cursorOf(await lastPosition(prisma)) } },
+  );
 }
 
 function changeOf(row: Awaited<ReturnType<PrismaClient["auditEvent"]["findMany"]>>[number]): Change {
@@ -198,6 +223,7 @@ export class ChangeFeed {
       try {
         while (catchingUp && !stopped) {
           const page = await readChanges(this.prisma, filter, delivered, PAGE);
+          await assertRetained(this.prisma, delivered);
           for (const change of page) {
             if (stopped) break;
             delivered = change.position;

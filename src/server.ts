@@ -9,6 +9,7 @@ import { readMigrations } from "./db/migrate.js";
 import { prepareDatabase } from "./db/prepare.js";
 import { OperatorError } from "./errors.js";
 import { type AuthServices, createAuthServices } from "./auth/services.js";
+import { AuditRetention } from "./domain/audit-retention.js";
 import { buildSchema } from "./graphql/schema/index.js";
 import { createGraphQL } from "./graphql/yoga.js";
 import { createApp } from "./http/app.js";
@@ -29,6 +30,8 @@ export interface RunningServer {
   changes: ChangeFeed;
   /** The webhook delivery worker (idle when GATEHOUSE_WEBHOOK_WORKER is false). */
   webhooks: WebhookWorker;
+  /** Deletes audit events past GATEHOUSE_AUDIT_RETENTION_DAYS now and then (`run` does it now). */
+  auditRetention: AuditRetention;
   /** Development mode only: the secret of the development endpoints (`/dev/…`). */
   development: DevelopmentAccess | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
@@ -66,6 +69,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
     const worker = await WebhookWorker.start({ db, config: config.webhooks, sealer: services.webhookSecrets, logger, registry: metrics.registry });
     webhooks = worker;
+    const auditRetention = new AuditRetention(db.background, config.audit.retentionDays, logger);
     const yoga = createGraphQL({
       schema,
       services,
@@ -88,8 +92,19 @@ export async function startServer(config: Config, logger: Logger, options: Start
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
       "Gatehouse is listening",
     );
-    const stop = gracefulStop(server, feed, worker, db, config.server.shutdownTimeoutMs, logger);
-    return { url, port, db, services, changes: feed, webhooks: worker, development, stop: async () => Promise.all([unpublish(), stop()]).then(() => {}) };
+    const stop = gracefulStop(server, feed, worker, auditRetention, db, config.server.shutdownTimeoutMs, logger);
+    auditRetention.start();
+    return {
+      url,
+      port,
+      db,
+      services,
+      changes: feed,
+      webhooks: worker,
+      auditRetention,
+      development,
+      stop: async () => Promise.all([unpublish(), stop()]).then(() => {}),
+    };
   } catch (error) {
     await webhooks?.stop();
     await changes?.close();
@@ -153,6 +168,7 @@ function gracefulStop(
   server: Server,
   changes: ChangeFeed,
   webhooks: WebhookWorker,
+  auditRetention: AuditRetention,
   db: Database,
   timeoutMs: number,
   logger: Logger,
@@ -180,6 +196,7 @@ function gracefulStop(
       clearTimeout(deadline);
       // Attempts under way are aborted and their deliveries given back, due at once for any replica.
       await webhooks.stop();
+      await auditRetention.stop();
       await db.close();
       logger.info("stopped");
     })();

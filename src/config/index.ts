@@ -97,6 +97,8 @@ export interface Config {
   /** Uploaded organization logos and favicons. */
   branding: { maxBytes: number };
   webhooks: WebhookConfig;
+  /** The audit trail (src/domain/audit-retention.ts). */
+  audit: { retentionDays: number };
   /** The web console: served at `path` when enabled; `signIn` names the identity provider it uses. */
   console: { enabled: boolean; path: string; signIn: ConsoleSignInConfig | undefined };
 }
@@ -248,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       pollMs: v.webhookPollMs,
       retentionHours: v.webhookRetentionHours,
     },
+    audit: { retentionDays: v.auditRetentionDays },
     console: { enabled: v.console, path: v.consolePath, signIn: consoleSignIn },
   };
 }

@@ -583,6 +583,15 @@ export const optionSpecs = {
     defaultValue: "720",
     schema: positiveInt(87_600),
   }),
+  auditRetentionDays: option({
+    env: "GATEHOUSE_AUDIT_RETENTION_DAYS",
+    flag: "audit-retention-days",
+    valueName: "<days>",
+    description:
+      "Audit events (token grants and denials, and the change feed) older than this are deleted, in batches, by every process every 10 minutes; events with a pending webhook delivery are kept. A change-feed cursor older than what is kept gets CURSOR_EXPIRED.",
+    defaultValue: "365",
+    schema: positiveInt(36_500),
+  }),
   logLevel: option({
     env: "LOG_LEVEL",
     flag: "log-level",

@@ -2,7 +2,7 @@
 // commit order, and the `ChangeEvent` it shares with subscriptions. Each event's cursor resumes
 // both. Who sees which event is the catalogue's rule (src/domain/events.ts), the same for both.
 import type { Principal } from "../../auth/principal.js";
-import { type Change, type ChangeFilter, cursorOf, lastPosition, positionOf, readChanges } from "../../changes.js";
+import { type Change, type ChangeFilter, assertRetained, cursorOf, lastPosition, positionOf, readChanges } from "../../changes.js";
 import { events, feedTypesForManagement, feedTypesForOrganization, isFeedEvent, type EventType } from "../../domain/events.js";
 import type { ManagementScope } from "../../domain/management.js";
 import { GatehouseError, assertThat } from "../../errors.js";
@@ -125,7 +125,11 @@ builder.queryField("changes", (t) =>
       "and the template's (docs/subscriptions.md). `types` and `organizationId` narrow the feed.",
     auth: canReadChanges,
     args: {
-      after: t.arg.string({ description: "A `cursor` (or `endCursor`) from an earlier read." }),
+      after: t.arg.string({
+        description:
+          "A `cursor` (or `endCursor`) from an earlier read. One older than the feed keeps (audit retention) is refused " +
+          "with CURSOR_EXPIRED: resync. Without it, the feed starts at its oldest kept change.",
+      }),
       first: t.arg.int({ description: `How many events (default ${PAGE_SIZE.default}, at most ${PAGE_SIZE.max}).` }),
       organizationId: t.arg.id({ description: "One organization's events only." }),
       types: t.arg.stringList({ description: "These event types only (docs/events.md): `organization.user_roles_assigned`, …" }),
@@ -143,6 +147,9 @@ builder.queryField("changes", (t) =>
       // order), so a page that holds all the rest has seen them all.
       const end = await lastPosition(context.prisma);
       const rows = await readChanges(context.prisma, filter, after, size + 1);
+      // A cursor retention has passed: the page could lack deleted changes (without a cursor the
+      // feed starts where it is kept).
+      if (args.after != null) await assertRetained(context.prisma, after);
       const page = rows.slice(0, size);
       const edges = page.map((node) => ({ cursor: cursorOf(node.position), node }));
       const hasNextPage = rows.length > size;

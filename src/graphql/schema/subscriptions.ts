@@ -6,7 +6,7 @@
 import DataLoader from "dataloader";
 import { Repeater } from "graphql-yoga";
 import type { Principal } from "../../auth/principal.js";
-import type { Change } from "../../changes.js";
+import { type Change, assertRetained } from "../../changes.js";
 import { TEMPLATE_READER_PERMISSIONS, eventDefinition, typesOf } from "../../domain/events.js";
 import { type Subject, grantedOrganizationScopesOfMany, subjectKey } from "../../domain/tokens/grants.js";
 import { GatehouseError, assertThat } from "../../errors.js";
@@ -19,7 +19,8 @@ import { canReadTemplate } from "./template.js";
 /** `after:`, the cursor of the last event a client received. */
 const AFTER =
   "Resume after this event's `cursor`: every event since (that the token may see) comes first, in commit order, " +
-  "then the live ones, none missed or repeated. Without it, the stream starts now.";
+  "then the live ones, none missed or repeated. One older than the feed keeps (audit retention) is refused with " +
+  "CURSOR_EXPIRED. Without it, the stream starts now.";
 
 builder.subscriptionType({ description: "Live changes, over Server-Sent Events (GraphQL over SSE)." });
 
@@ -46,6 +47,7 @@ builder.subscriptionField("organizationChanged", (t) =>
       const organization = await context.prisma.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
       assertThat(organization !== null, "NOT_FOUND", `No organization ${organizationId}.`);
       const after = afterPosition(args.after);
+      if (after !== undefined) await assertRetained(context.prisma, after);
       const ofOrganization = { actions: typesOf("organization"), organizationId };
       return stream(context, context.changes.changes(ofOrganization, after), {
         mayWatch: (scopes) => scopes.has("read:organization"),
@@ -65,11 +67,14 @@ builder.subscriptionField("templateChanged", (t) =>
       "permissions roles hold. Template changes apply to every organization at once.",
     args: { after: t.arg.string({ description: AFTER }) },
     auth: canReadTemplate,
-    subscribe: (_root, args, context) =>
-      stream(context, context.changes.changes({ actions: typesOf("template") }, afterPosition(args.after)), {
+    subscribe: async (_root, args, context) => {
+      const after = afterPosition(args.after);
+      if (after !== undefined) await assertRetained(context.prisma, after);
+      return stream(context, context.changes.changes({ actions: typesOf("template") }, after), {
         mayWatch: (scopes) => TEMPLATE_READER_PERMISSIONS.some((permission) => scopes.has(permission)),
         maySee: organizationTokenMaySee,
-      }),
+      });
+    },
     resolve: (change) => change,
   }),
 );
