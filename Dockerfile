@@ -16,7 +16,8 @@ RUN npm ci --ignore-scripts && npx prisma generate
 COPY tsconfig.json tsconfig.build.json schema.graphql ./
 COPY src ./src
 COPY console ./console
-# The server (tsc) and the console (type-checked against schema.graphql, bundled by Vite).
+# The server (tsc), the embedded database's migrated template (embedded-template/) and the console
+# (type-checked against schema.graphql, bundled by Vite).
 RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim
@@ -33,6 +34,8 @@ COPY package.json package-lock.json ./
 # `--omit=optional --omit=peer` leaves it out (node_modules 423 MB -> 169 MB, 265 -> 133 packages).
 RUN npm ci --omit=dev --omit=optional --omit=peer --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# A new embedded data folder is created from it (checked against the migrations below) instead of initdb.
+COPY --from=build /app/embedded-template ./embedded-template
 # The console's built assets only; its build-time packages are devDependencies, left out above.
 COPY --from=build /app/console/dist ./console/dist
 COPY prisma ./prisma

@@ -3,7 +3,8 @@
 # against PostgreSQL with the `node` on PATH: the same `npm ci` line as the Dockerfile (read from
 # it), the compiled server, the console's built assets and the migrations. Fails when a build-time
 # package (Prisma CLI, TypeScript, react-dom, Vite) is in its node_modules, or when the server does
-# not migrate, become ready, serve the console and answer GraphQL. Prints node_modules' size.
+# not migrate, become ready, serve the console and answer GraphQL, or when a new embedded data folder
+# is not created from the embedded database's template. Prints node_modules' size.
 # Usage: scripts/runtime-tree.sh [folder]   (PGHOST/PGPORT/PGUSER as for psql; default 127.0.0.1:5432 postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,8 @@ npx tsc -p tsconfig.build.json --outDir "$tree/dist"
 [[ -f console/dist/index.html ]] || npm run build --workspace=console >/dev/null
 cp -r console/dist "$tree/console/dist"
 cp -r prisma "$tree/prisma"
+# The embedded database's template, as the Dockerfile's build stage writes it (npm run build).
+(cd "$tree" && node dist/cli.js build-template >/dev/null)
 
 for build_only in prisma typescript react-dom vite @prisma/studio-core @prisma/dev; do
   if [[ -e "$tree/node_modules/$build_only" ]]; then echo "runtime-tree: $build_only is in the runtime node_modules" >&2; exit 1; fi
@@ -52,4 +55,7 @@ curl -sf "http://127.0.0.1:$port/readyz"; echo
 curl -sf "http://127.0.0.1:$port/console/organizations" | grep -q '<meta name="gatehouse-console"' || { echo "runtime-tree: no console page" >&2; exit 1; }
 answer=$(curl -sf -X POST "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -d '{"query":"{ __typename }"}')
 [[ "$answer" == '{"data":{"__typename":"Query"}}' ]] || { echo "runtime-tree: GraphQL answered $answer" >&2; exit 1; }
-echo "runtime tree: migrated, ready, console and GraphQL served on node $(node --version)"
+# The embedded database: a new data folder comes from the template, so there is nothing left to migrate.
+created=$(env -u DATABASE_URL GATEHOUSE_DATA_DIR="$tree/embedded-data" node dist/cli.js migrate)
+[[ "$created" == "Database is up to date." ]] || { echo "runtime-tree: a new embedded data folder was not created from the template: $created" >&2; exit 1; }
+echo "runtime tree: migrated, ready, console and GraphQL served on node $(node --version); embedded database created from the template"

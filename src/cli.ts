@@ -4,6 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { Command } from "commander";
 import { oauthErrorOf } from "./http/oauth/errors.js";
 import { addBootstrapCommand } from "./cli/bootstrap.js";
+import { addBuildTemplateCommand } from "./cli/build-template.js";
 import { addKeysCommand } from "./cli/keys.js";
 import { addMigrateCommand } from "./cli/migrate.js";
 import { addSeedCommand } from "./cli/seed.js";
@@ -25,6 +26,7 @@ function createProgram(): Command {
   addSeedCommand(program);
   addTokenCommand(program);
   addKeysCommand(program);
+  addBuildTemplateCommand(program);
   program
     .command("print-schema")
     .description("Print the GraphQL schema (federation subgraph SDL, with its directives).")

@@ -7,6 +7,7 @@ import type { Config, ServerConfig } from "./config/index.js";
 import { type Database, type OpenDatabaseOptions, openDatabase } from "./db/index.js";
 import { readMigrations } from "./db/migrate.js";
 import { prepareDatabase } from "./db/prepare.js";
+import { logTemplateLookup } from "./db/template.js";
 import { OperatorError } from "./errors.js";
 import { type AuthServices, createAuthServices } from "./auth/services.js";
 import { AuditRetention } from "./domain/audit-retention.js";
@@ -54,12 +55,14 @@ export async function startServer(config: Config, logger: Logger, options: Start
   let changes: ChangeFeed | undefined;
   let webhooks: WebhookWorker | undefined;
   try {
+    const migrations = await readMigrations();
     db = await openDatabase(config.database, {
+      // A new folder from the migrated template is a start that migrates: not when that is off.
+      ...(config.migrateOnStart ? { template: { migrations, report: logTemplateLookup(logger) } } : {}),
       ...options.database,
       onPoolError: (error) => logger.warn({ err: error }, "idle database connection failed"),
       onNotificationsError: (error) => logger.warn({ err: error }, "the change-notification connection failed; reconnecting"),
     });
-    const migrations = await readMigrations();
     await prepareDatabase(db, migrations, config.migrateOnStart, logger);
     const services = await createAuthServices({ config, db, logger, issuer: () => url });
     const feed = await ChangeFeed.start(db, logger);

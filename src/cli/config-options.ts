@@ -10,6 +10,7 @@ export const DATABASE_OPTIONS: OptionKey[] = [
   "databaseUrl",
   "databasePoolSize",
   "dataDir",
+  "embeddedTemplate",
   "migrateOnStart",
   "issuer",
   "secret",

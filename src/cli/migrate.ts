@@ -2,10 +2,11 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { openDatabase } from "../db/index.js";
 import { migrate, migrationStatus, readMigrations } from "../db/migrate.js";
+import { logTemplateLookup } from "../db/template.js";
 import { createLogger } from "../logger.js";
 import { configFlags, withConfigOptions } from "./config-options.js";
 
-const MIGRATE_OPTIONS = ["databaseUrl", "databasePoolSize", "dataDir", "logLevel"] as const;
+const MIGRATE_OPTIONS = ["databaseUrl", "databasePoolSize", "dataDir", "embeddedTemplate", "logLevel"] as const;
 
 export function addMigrateCommand(program: Command): void {
   withConfigOptions(
@@ -17,9 +18,11 @@ export function addMigrateCommand(program: Command): void {
   ).action(async (options: { status?: boolean }, command: Command) => {
     const config = loadConfig(process.env, configFlags(command, [...MIGRATE_OPTIONS]));
     const logger = createLogger(config.logLevel, process.stderr);
-    const db = await openDatabase(config.database);
+    const migrations = await readMigrations();
+    // `--status` changes nothing: a new folder is not created from the migrated template then.
+    const template = { migrations, report: logTemplateLookup(logger) };
+    const db = await openDatabase(config.database, options.status ? {} : { template });
     try {
-      const migrations = await readMigrations();
       if (options.status) {
         console.log(JSON.stringify(await migrationStatus(db.pool, migrations), null, 2));
         return;

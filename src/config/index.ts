@@ -8,7 +8,7 @@ export { optionSpecs } from "./options.js";
 export type { OptionKey, OptionSpec } from "./options.js";
 
 export type DatabaseConfig =
-  | { kind: "embedded"; dataDir: string }
+  | { kind: "embedded"; dataDir: string; /** The migrated template a new data folder starts from. */ templateDir?: string }
   | { kind: "postgres"; url: string; poolSize: number; statementTimeoutMs?: number };
 
 export type TrustedIssuerConfig = OptionValues["trustedIssuers"][number];
@@ -210,7 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     },
     database: v.databaseUrl
       ? { kind: "postgres", url: v.databaseUrl, poolSize: v.databasePoolSize, statementTimeoutMs: v.operationTimeoutMs }
-      : { kind: "embedded", dataDir },
+      : { kind: "embedded", dataDir, ...(v.embeddedTemplate ? { templateDir: resolve(v.embeddedTemplate) } : {}) },
     dataDir,
     migrateOnStart: v.migrateOnStart,
     logLevel: v.logLevel,

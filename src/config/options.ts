@@ -209,6 +209,15 @@ export const optionSpecs = {
     defaultValue: "./.gatehouse",
     schema: z.string().min(1, "must not be empty"),
   }),
+  embeddedTemplate: option({
+    env: "GATEHOUSE_EMBEDDED_TEMPLATE",
+    flag: "embedded-template",
+    valueName: "<path>",
+    description:
+      "Folder of the migrated template a new embedded data folder is created from (`gatehouse build-template`). " +
+      "Unset: the one `npm run build` writes, `embedded-template/` in the installation.",
+    schema: z.string().min(1, "must not be empty"),
+  }),
   migrateOnStart: option({
     env: "GATEHOUSE_MIGRATE_ON_START",
     flag: "migrate-on-start",

@@ -1,5 +1,5 @@
 // The embedded database: PostgreSQL compiled to WebAssembly (PGlite), in this process.
-import { mkdir } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { citext } from "@electric-sql/pglite/contrib/citext";
@@ -26,6 +26,11 @@ export interface EmbeddedDatabase {
 export interface OpenEmbeddedOptions {
   /** A data directory dump (PGlite `dumpDataDir`) to start from; tests use a migrated template. */
   loadDataDir?: Blob | File;
+  /**
+   * Called under the folder's lock when the folder holds no database yet: a dump to create it from
+   * (the build's migrated template), or undefined to create it with initdb.
+   */
+  createFrom?: () => Promise<Blob | undefined>;
 }
 
 /**
@@ -47,9 +52,12 @@ export async function openEmbedded(dataDir: string, options: OpenEmbeddedOptions
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(inMemory ? undefined : join(dataDir, "pgdata"), {
+    const pgdata = join(dataDir, "pgdata");
+    const isNew = !inMemory && !(await exists(join(pgdata, "PG_VERSION")));
+    const loadDataDir = options.loadDataDir ?? (isNew ? await options.createFrom?.() : undefined);
+    pglite = await PGlite.create(inMemory ? undefined : pgdata, {
       extensions: { citext },
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
     });
   } catch (error) {
     await unlock?.();
@@ -84,4 +92,13 @@ export async function openEmbedded(dataDir: string, options: OpenEmbeddedOptions
       }
     },
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

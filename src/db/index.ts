@@ -5,8 +5,10 @@ import type { DatabaseConfig } from "../config/index.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { type OpenEmbeddedOptions, openEmbedded } from "./embedded.js";
 import { type Notifications, embeddedNotifications, postgresNotifications } from "./notifications.js";
+import type { Migration } from "./migrate.js";
 import { checkPostgres, openPostgres } from "./postgres.js";
 import type { SqlPool } from "./sql.js";
+import { type TemplateLookup, defaultTemplateDir, fromTemplate } from "./template.js";
 
 export { PrismaClient } from "../generated/prisma/client.js";
 export type { Prisma } from "../generated/prisma/client.js";
@@ -40,13 +42,23 @@ export interface OpenDatabaseOptions extends OpenEmbeddedOptions {
   onPoolError?: (error: Error) => void;
   /** The listening connection (PostgreSQL) was lost; it reconnects by itself. */
   onNotificationsError?: (error: Error) => void;
+  /**
+   * This build's migrations: a new embedded data folder is then created from the build's migrated
+   * template when the template holds them (`report` hears what was found).
+   */
+  template?: { migrations: Migration[]; report?: (lookup: TemplateLookup) => void };
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
   if (config.kind === "postgres") await checkPostgres(config.url);
   const backend =
     config.kind === "embedded"
-      ? await openEmbeddedBackend(config.dataDir, options)
+      ? await openEmbeddedBackend(config.dataDir, {
+          ...options,
+          ...(options.template
+            ? { createFrom: fromTemplate(config.templateDir ?? defaultTemplateDir, options.template.migrations, options.template.report ?? (() => {})) }
+            : {}),
+        })
       : openPostgresBackend(config, options);
   const prisma = new PrismaClient({ adapter: backend.adapter(), log: [{ emit: "event", level: "query" }] });
   const background = new PrismaClient({ adapter: backend.adapter() });

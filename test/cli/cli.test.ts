@@ -15,7 +15,7 @@ vi.setConfig({ testTimeout: 180_000 });
 
 describe("gatehouse --help", () => {
   it("documents every command", async () => {
-    const commands = ["serve", "migrate", "print-schema", "bootstrap", "seed", "token", "keys rotate", "keys list"];
+    const commands = ["serve", "migrate", "print-schema", "bootstrap", "seed", "token", "keys rotate", "keys list", "build-template"];
     const results = await Promise.all(commands.map((command) => runCli([...command.split(" "), "--help"])));
     results.forEach(({ code, stdout }, i) => {
       expect(code).toBe(0);

@@ -1,5 +1,7 @@
 // Runs the `gatehouse` CLI (and the repository's scripts) as a separate process, the way an operator does.
 import { type ChildProcess, spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -11,9 +13,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Environment for the CLI: only what the test gives, plus PATH and HOME. */
+/**
+ * Environment for the CLI: only what the test gives, plus PATH and HOME. No embedded database
+ * template unless the test gives one: what a new data folder holds must not depend on whether
+ * `npm run build` wrote `embedded-template/` in this checkout.
+ */
 function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "info", ...env };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: "info",
+    GATEHOUSE_EMBEDDED_TEMPLATE: join(tmpdir(), "gatehouse-no-embedded-template"),
+    ...env,
+  };
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {

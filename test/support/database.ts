@@ -55,7 +55,9 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
 export async function createPersistentTestDatabase(): Promise<TestDatabase> {
   if (testPostgresUrl) return createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), "gatehouse-test-"));
-  return { config: { kind: "embedded", dataDir }, options: {}, drop: () => rm(dataDir, { recursive: true, force: true }) };
+  // No template (test/cli/embedded-template.test.ts has those): the same start whether or not the build wrote one.
+  const config: DatabaseConfig = { kind: "embedded", dataDir, templateDir: join(dataDir, "no-template") };
+  return { config, options: {}, drop: () => rm(dataDir, { recursive: true, force: true }) };
 }
 
 /** Opens a fresh migrated database; close it and drop it with the returned `dispose`. */

@@ -1,0 +1,117 @@
+// The embedded database's template: a new, empty database with every migration applied, packed at
+// build time (`gatehouse build-template`, which `npm run build` and the Docker image's build run).
+// A new data folder is unpacked from it instead of running initdb and every migration, which took
+// most of a first start (seconds on a small machine). The template records the PGlite version and
+// the checksum of each migration it holds; one that does not match this build is not used, and the
+// folder is created and migrated as without a template. Never committed: it is built output.
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "../logger.js";
+import { openEmbedded } from "./embedded.js";
+import { type Migration, checksum, migrate } from "./migrate.js";
+
+/** Where `npm run build` writes the template: `embedded-template/` at the root of the installation. */
+export const defaultTemplateDir = fileURLToPath(new URL("../../embedded-template", import.meta.url));
+
+const MANIFEST = "manifest.json";
+const DATA = "pgdata.tar.gz";
+
+interface Manifest {
+  /** PGlite's version: its PostgreSQL build writes the data folder. */
+  pglite: string;
+  migrations: { name: string; checksum: string }[];
+}
+
+export type TemplateLookup =
+  | { kind: "match"; dir: string; data: Blob; migrations: number }
+  | { kind: "absent"; dir: string }
+  | { kind: "mismatch"; dir: string; reason: string };
+
+/** PGlite does not export its package.json: it sits beside the folder of its entry point. */
+async function pgliteVersion(): Promise<string> {
+  const packageJson = new URL("../package.json", import.meta.resolve("@electric-sql/pglite"));
+  return (JSON.parse(await readFile(packageJson, "utf8")) as { version: string }).version;
+}
+
+/** Builds the template in `dir`: an in-memory database, migrated, dumped (gzip). Returns its size in bytes. */
+export async function writeTemplate(dir: string, migrations: Migration[]): Promise<number> {
+  const embedded = await openEmbedded("memory://");
+  let dump: Blob;
+  try {
+    await migrate(embedded.pool, migrations);
+    dump = await embedded.pglite.dumpDataDir("gzip");
+  } finally {
+    await embedded.close();
+  }
+  const manifest: Manifest = {
+    pglite: await pgliteVersion(),
+    migrations: migrations.map((migration) => ({ name: migration.name, checksum: checksum(migration.script) })),
+  };
+  await mkdir(dir, { recursive: true });
+  // The manifest goes first and comes back last: a template interrupted half-way has none, so it is absent.
+  await rm(join(dir, MANIFEST), { force: true });
+  await writeFile(join(dir, `${DATA}.tmp`), Buffer.from(await dump.arrayBuffer()));
+  await rename(join(dir, `${DATA}.tmp`), join(dir, DATA));
+  await writeFile(join(dir, `${MANIFEST}.tmp`), `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(join(dir, `${MANIFEST}.tmp`), join(dir, MANIFEST));
+  return dump.size;
+}
+
+/**
+ * The template in `dir`, when this build can start from it: the same PGlite, and migrations that are
+ * this build's first ones, checksums included (later ones are then applied as usual).
+ */
+export async function findTemplate(dir: string, migrations: Migration[]): Promise<TemplateLookup> {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(join(dir, MANIFEST), "utf8")) as Manifest;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "absent", dir };
+    return { kind: "mismatch", dir, reason: `its ${MANIFEST} cannot be read (${(error as Error).message})` };
+  }
+  const reason = await mismatch(manifest, migrations);
+  if (reason) return { kind: "mismatch", dir, reason };
+  try {
+    return { kind: "match", dir, data: new Blob([await readFile(join(dir, DATA))]), migrations: manifest.migrations.length };
+  } catch (error) {
+    return { kind: "mismatch", dir, reason: `its ${DATA} cannot be read (${(error as Error).message})` };
+  }
+}
+
+async function mismatch(manifest: Manifest, migrations: Migration[]): Promise<string | undefined> {
+  const version = await pgliteVersion();
+  if (manifest.pglite !== version) return `it was built with PGlite ${String(manifest.pglite)}, this build has ${version}`;
+  if (!Array.isArray(manifest.migrations)) return "its manifest lists no migrations";
+  for (const [index, held] of manifest.migrations.entries()) {
+    const ours = migrations[index];
+    if (!ours || ours.name !== held.name) return `it holds migration ${held.name}, which this build does not have at that place`;
+    if (checksum(ours.script) !== held.checksum) return `its migration ${held.name} has another checksum than this build's`;
+  }
+  return undefined;
+}
+
+/**
+ * `createFrom` for a new embedded data folder: the template in `dir` when it matches `migrations`.
+ * `report` hears what was found either way (the server logs it).
+ */
+export function fromTemplate(dir: string, migrations: Migration[], report: (lookup: TemplateLookup) => void): () => Promise<Blob | undefined> {
+  return async () => {
+    const lookup = await findTemplate(dir, migrations);
+    report(lookup);
+    return lookup.kind === "match" ? lookup.data : undefined;
+  };
+}
+
+/** How start-up logs what it found: a mismatch is a warning (the start is slower than it should be). */
+export function logTemplateLookup(logger: Logger): (lookup: TemplateLookup) => void {
+  return (lookup) => {
+    if (lookup.kind === "match") {
+      logger.info({ template: lookup.dir, migrations: lookup.migrations }, "new embedded database created from the build's template");
+    } else if (lookup.kind === "absent") {
+      logger.info({ template: lookup.dir }, "no embedded database template (`npm run build` writes one): creating the database with initdb");
+    } else {
+      logger.warn({ template: lookup.dir, reason: lookup.reason }, "the embedded database template does not match this build: creating the database with initdb");
+    }
+  };
+}
