@@ -1,6 +1,6 @@
 // `npm run bench [-- <name>…] [options]`: Gatehouse's benchmarks. Each prints a table; nothing is asserted.
 // BENCH_SECONDS sets the duration of each load run (default 10); BENCH_WEBHOOK_RATE the changes per second of `webhooks` (50).
-//   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build]
+//   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build] [--only tokens|pages]
 //   npm run bench -- scale [--rounds 3] [--seconds 10] [--warmup 2] [--organizations 100000] [--build]
 // `compare` (Gatehouse beside oidc-provider and PostGraphile) and `scale` (a small database beside a
 // large one) start Gatehouse as separate processes and run only when named.
@@ -22,17 +22,20 @@ const { values, positionals: selected } = parseArgs({
     members: { type: "string", default: "10000" },
     organizations: { type: "string", default: "100000" },
     build: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
 
 if (selected.includes("compare")) {
+  if (values.only !== undefined && values.only !== "tokens" && values.only !== "pages") throw new Error("--only takes tokens or pages");
   await benchCompare({
     rounds: Number(values.rounds),
     seconds,
     warmup: Number(values.warmup),
     members: Number(values.members),
     build: values.build,
+    ...(values.only === "tokens" || values.only === "pages" ? { only: values.only } : {}),
   });
 }
 

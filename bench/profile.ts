@@ -1,10 +1,10 @@
-// `npx tsx bench/profile.ts [--backend postgres|embedded] [--seconds 10]`: a CPU profile of the
+// `npx tsx bench/profile.ts [--backend postgres|embedded] [--seconds 10] [--out file.cpuprofile]`: a CPU profile of the
 // built server (`node --cpu-prof dist/cli.js serve`, production mode) under client_credentials
 // load (management token, then organization token, 8 connections), start-up excluded from
 // nothing (the profile covers the process's life). Prints where the samples went: by component
 // (Gatehouse's code, each package, garbage collection, Node's internals) and the top functions by
 // self time. Build first (`npx tsc -p tsconfig.build.json`).
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -13,7 +13,14 @@ import { freePort, startService } from "./compare/processes.js";
 import { seedGatehouse } from "./compare/world.js";
 import { admin, benchPostgresUrl, load } from "./support.js";
 
-const { values } = parseArgs({ options: { backend: { type: "string", default: "postgres" }, seconds: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: {
+    backend: { type: "string", default: "postgres" },
+    seconds: { type: "string", default: "10" },
+    // Keeps the raw profile (for Chrome DevTools, or `--cpu-prof` frames by total time).
+    out: { type: "string" },
+  },
+});
 const seconds = Number(values.seconds);
 const secret = "profile-secret-profile-secret-profile-secret";
 const profileDir = mkdtempSync(join(tmpdir(), "gatehouse-profile-"));
@@ -50,7 +57,9 @@ try {
     console.log(`${name}: ${Math.round(result.requestsPerSecond)} tok/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`);
   }
   await service.stop();
-  report(JSON.parse(readFileSync(join(profileDir, readdirSync(profileDir)[0]!), "utf8")) as Profile);
+  const profileFile = join(profileDir, readdirSync(profileDir)[0]!);
+  if (values.out) copyFileSync(profileFile, values.out);
+  report(JSON.parse(readFileSync(profileFile, "utf8")) as Profile);
 } finally {
   rmSync(profileDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
@@ -58,7 +67,7 @@ try {
 }
 
 interface Profile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
 }
 
@@ -75,16 +84,29 @@ function report(profile: Profile) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byComponent = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  for (const id of profile.samples) {
+  // Total time: a sample counts once for every distinct function on its stack.
+  const byFunctionTotal = new Map<string, number>();
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const frameName = (id: number) => {
     const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+    return `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^.*\/dist\//, "dist/")}:${lineNumber + 1}`;
+  };
+  for (const id of profile.samples) {
+    const { functionName, url } = nodes.get(id)!.callFrame;
     const name = component(url, functionName);
     byComponent.set(name, (byComponent.get(name) ?? 0) + 1);
-    const frame = `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^.*\/dist\//, "dist/")}:${lineNumber + 1}`;
+    const frame = frameName(id);
     byFunction.set(frame, (byFunction.get(frame) ?? 0) + 1);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) onStack.add(frameName(at));
+    for (const name of onStack) byFunctionTotal.set(name, (byFunctionTotal.get(name) ?? 0) + 1);
   }
   const total = profile.samples.length;
   const top = (map: Map<string, number>, n: number) =>
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => `  ${((100 * count) / total).toFixed(1).padStart(5)}%  ${name}`);
   console.log(`\n${total} samples, by component:\n${top(byComponent, 12).join("\n")}`);
   console.log(`\ntop functions by self time:\n${top(byFunction, 15).join("\n")}`);
+  byFunctionTotal.delete("(root) :0");
+  console.log(`\ntop functions by total time (self and callees):\n${top(byFunctionTotal, 25).join("\n")}`);
 }

@@ -6,7 +6,7 @@
 // Nothing is asserted on time; the checks before timing make sure both sides do the same work.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { MEMBER_PAGE } from "../../test/support/world.js";
@@ -19,6 +19,7 @@ import {
   ROOT,
   type Request,
   type Scenario,
+  BENCH_TOKEN_RATE_LIMITS_TEXT,
   accessToken,
   basic,
   describe,
@@ -43,6 +44,8 @@ export interface CompareOptions {
   members: number;
   /** Rebuild `dist/` even when it is newer than `src/`. */
   build: boolean;
+  /** Only these rows: token issuance or member pages (both when undefined). */
+  only?: "tokens" | "pages";
 }
 
 const PAGE_SIZE = 100;
@@ -342,7 +345,7 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
       peer: postGraphileScenario,
       ...(counted ? { counted: (countedTokens: Tokens) => gatehousePageRequest(world, countedTokens[kind]) } : {}),
     });
-    const rows: Row[] = [
+    const allRows: Row[] = [
       tokenRow("client_credentials, management token, embedded", embedded, managementTokenRequest(embeddedWorld), false),
       tokenRow("client_credentials + organization_id, embedded", embedded, organizationTokenRequest(embeddedWorld), false),
       tokenRow("client_credentials, management token, PostgreSQL", postgres, managementTokenRequest(postgresWorld), true),
@@ -352,6 +355,7 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
       pageRow("member page, management token, embedded", embedded, embeddedWorld, "management", false),
       pageRow("member page, organization token, embedded", embedded, embeddedWorld, "organization", false),
     ];
+    const rows = allRows.filter((row) => options.only === undefined || (options.only === "tokens") === (row.peer === oidcScenario));
 
     // Statements: second instances on the same database, behind the counting proxy, never timed.
     {
@@ -407,8 +411,9 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
 
     console.log(
       `\n${options.rounds} round(s) × ${options.seconds} s per run, ${CONNECTIONS} connections, ` +
-        `${options.members.toLocaleString("en-US")}-member organization, page of ${PAGE_SIZE}; medians; ratio = Gatehouse ÷ peer (median of per-round ratios)\n`,
+        `${options.members.toLocaleString("en-US")}-member organization, page of ${PAGE_SIZE}; medians; ratio = Gatehouse ÷ peer (median of per-round ratios)`,
     );
+    console.log(`Gatehouse's token rate limits: ${BENCH_TOKEN_RATE_LIMITS_TEXT}; load average (1, 5, 15 min) at the end: ${loadavg().map((n) => n.toFixed(2)).join(", ")}\n`);
     console.log("| work | Gatehouse | peer | ratio | SQL statements per request (Gatehouse / peer) |");
     console.log("|---|---|---|---|---|");
     for (const row of rows) {

@@ -441,7 +441,7 @@ export const optionSpecs = {
     valueName: "<requests>/<seconds>",
     description:
       "Token requests one client (HTTP Basic user name or `client_id`) may make per window at /oauth/token, per process; past it 429 `slow_down` with Retry-After. The default stays above the token benchmark's rate.",
-    defaultValue: "20000/10",
+    defaultValue: "100000/10",
     schema: rate,
   }),
   tokenRatePerAddress: option({
@@ -449,7 +449,7 @@ export const optionSpecs = {
     flag: "token-rate-per-address",
     valueName: "<requests>/<seconds>",
     description: "Token requests from one source address per window at /oauth/token, per process (429 past it).",
-    defaultValue: "40000/10",
+    defaultValue: "200000/10",
     schema: rate,
   }),
   tokenFailedAuthPerAddress: option({
