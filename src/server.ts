@@ -1,7 +1,6 @@
 // Server lifecycle: bind the port, open the database, migrate, build the schema, serve HTTP, stop gracefully.
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
 import { ChangeFeed } from "./changes.js";
 import type { Config, ServerConfig } from "./config/index.js";
 import { type Database, type OpenDatabaseOptions, openDatabase } from "./db/index.js";
@@ -13,7 +12,7 @@ import { type AuthServices, createAuthServices } from "./auth/services.js";
 import { AuditRetention } from "./domain/audit-retention.js";
 import { buildSchema } from "./graphql/schema/index.js";
 import { createGraphQL } from "./graphql/yoga.js";
-import { createApp } from "./http/app.js";
+import { createRequestListener } from "./http/app.js";
 import { type DevelopmentAccess, createDevelopmentAccess } from "./http/development/access.js";
 import { publishDevelopmentServer } from "./http/development/server-file.js";
 import { Metrics } from "./http/metrics.js";
@@ -84,8 +83,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       },
     });
     const development = config.mode === "development" ? createDevelopmentAccess() : undefined;
-    const app = createApp({ services, metrics, migrations, yoga, logger, development });
-    handle = getRequestListener(app.fetch);
+    handle = await createRequestListener({ services, metrics, migrations, yoga, logger, development });
     // The CLI finds the running server (and its secret) here, so `gatehouse token` needs no database.
     const unpublish =
       development && !config.dataDir.startsWith("memory://")

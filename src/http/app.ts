@@ -1,4 +1,8 @@
-// The HTTP surface: GraphQL, health and (later) OAuth endpoints, routed by Hono.
+// The HTTP surface: GraphQL, health and OAuth endpoints, routed by Hono, with the token endpoint's
+// common case served ahead of Hono (src/http/oauth/token-listener.ts).
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
@@ -14,9 +18,10 @@ import { JWKS_PATH, TOKEN_PATH, authorizationServerMetadata, jwksResponse } from
 import { brandingRoutes } from "./branding.js";
 import { mountConsole } from "./console.js";
 import { type Metrics, presentsToken } from "./metrics.js";
-import { createTokenEndpoint } from "./oauth/token.js";
-import { tokenRateLimits } from "./rate-limits.js";
-import { securityHeaders } from "./security-headers.js";
+import { type TokenEndpoint, createTokenEndpoint, toResponse } from "./oauth/token.js";
+import { tokenListener } from "./oauth/token-listener.js";
+import { TokenRateLimits } from "./rate-limits.js";
+import { securityHeaderValues, securityHeaders } from "./security-headers.js";
 import { DEVELOPMENT_PATH, DEVELOPMENT_SECRET_HEADER, type DevelopmentAccess, developmentSecretForPage } from "./development/access.js";
 import { developmentRoutes } from "./development/routes.js";
 
@@ -30,7 +35,34 @@ export interface AppDependencies {
   development?: DevelopmentAccess;
 }
 
-export function createApp({ services, metrics, migrations, yoga, logger, development }: AppDependencies): Hono {
+/** The OAuth routes' CORS: any origin, never credentials (below). */
+const OAUTH_CORS = { origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 };
+
+/**
+ * Node's request listener for the whole surface: the token endpoint's common case first (no
+ * WHATWG Request per token), then the Hono app. Both serve the one token endpoint.
+ */
+export async function createRequestListener(dependencies: AppDependencies): Promise<RequestListener> {
+  const { services, metrics, logger } = dependencies;
+  const limits = new TokenRateLimits(services.config.tokenRateLimits);
+  const endpoint = createTokenEndpoint(services, logger, metrics);
+  const tokens: TokenEndpoint = (request) => limits.around(request, endpoint);
+  const app = createApp(dependencies, tokens);
+  const hono = getRequestListener(app.fetch);
+  const fast = tokenListener({
+    endpoint: tokens,
+    maxBodyBytes: services.config.server.maxBodyBytes,
+    // What `securityHeaders()` and the OAuth routes' `cors()` add to each answer.
+    headers: [...(await securityHeaderValues()), ["access-control-allow-origin", OAUTH_CORS.origin]],
+    metrics,
+    logger,
+  });
+  return (request: IncomingMessage, response: ServerResponse) => {
+    if (!fast(request, response)) void hono(request, response);
+  };
+}
+
+export function createApp({ services, metrics, migrations, yoga, logger, development }: AppDependencies, tokens: TokenEndpoint): Hono {
   const { db } = services;
   const app = new Hono();
 
@@ -103,13 +135,23 @@ export function createApp({ services, metrics, migrations, yoga, logger, develop
   // OAuth: browsers call these directly (an SPA exchanging its sign-in token), so CORS is open;
   // no cookies are involved, so no credentials are allowed.
   app.use("/.well-known/*", cors());
-  app.use("/oauth/*", cors({ origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 }));
+  app.use("/oauth/*", cors(OAUTH_CORS));
   for (const path of ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]) {
     app.get(path, (c) => c.json(authorizationServerMetadata(services)));
   }
   app.get(JWKS_PATH, () => jwksResponse(services));
-  const tokenEndpoint = createTokenEndpoint(services, logger, metrics);
-  app.post(TOKEN_PATH, tokenRateLimits(services.config.tokenRateLimits), (c) => tokenEndpoint(c.req.raw));
+  // What the token listener leaves to Hono (bodies without a Content-Length, or over the limit).
+  app.post(TOKEN_PATH, async (c) => {
+    const request = c.req.raw;
+    return toResponse(
+      await tokens({
+        address: getConnInfo(c).remote.address ?? "unknown",
+        contentType: request.headers.get("content-type") ?? undefined,
+        authorization: request.headers.get("authorization") ?? undefined,
+        body: await request.text(),
+      }),
+    );
+  });
   app.on(["GET", "PUT", "PATCH", "DELETE"], TOKEN_PATH, (c) =>
     c.json({ error: "invalid_request", error_description: "use POST" }, 405, { allow: "POST" }),
   );

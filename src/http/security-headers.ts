@@ -1,7 +1,7 @@
 // Browser-facing protections on every response, HTML pages above all (GraphiQL, the console): a
 // Content Security Policy that runs no inline script and lets no other site frame the page, no
 // MIME sniffing, no referrer. Built on Hono's secureHeaders (helmet's set) with a stricter policy.
-import type { MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { type SecureHeadersVariables, secureHeaders } from "hono/secure-headers";
 
 type ContentSecurityPolicy = NonNullable<Parameters<typeof secureHeaders>[0]>["contentSecurityPolicy"];
@@ -46,4 +46,15 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
     strictTransportSecurity: false,
     overwrite: false,
   });
+}
+
+/**
+ * The headers `securityHeaders()` adds to an answer that sets none of them, taken from the
+ * middleware itself (once, at start) for the token listener, which answers without Hono.
+ */
+export async function securityHeaderValues(): Promise<[string, string][]> {
+  const probe = new Hono();
+  probe.use(securityHeaders());
+  probe.get("/", (c) => c.body(null));
+  return [...(await probe.request("/")).headers];
 }

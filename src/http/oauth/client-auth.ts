@@ -9,7 +9,7 @@ interface Credentials {
   clientSecret: string;
 }
 
-function basicCredentials(header: string | null): Credentials | undefined {
+function basicCredentials(header: string | undefined): Credentials | undefined {
   if (!header?.toLowerCase().startsWith("basic ")) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
@@ -36,10 +36,10 @@ function basicCredentials(header: string | null): Credentials | undefined {
  */
 export async function authenticateClient(
   facts: TokenFacts,
-  request: Request,
+  authorization: string | undefined,
   params: TokenParams,
 ): Promise<{ id: string } | undefined> {
-  const basic = basicCredentials(request.headers.get("authorization"));
+  const basic = basicCredentials(authorization);
   const postSecret = params.get("client_secret");
   if (basic && postSecret !== undefined) {
     throw new OAuthError("invalid_request", "use one client authentication method, not both");

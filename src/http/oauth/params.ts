@@ -36,14 +36,15 @@ export function checkedParameter(name: TokenParameter, value: string, error: "in
   return value;
 }
 
-export async function parseTokenRequest(request: Request): Promise<TokenParams> {
-  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+/** `body` as the token request's parameters, given the request's Content-Type. */
+export function parseTokenRequest(contentType: string | undefined, body: string): TokenParams {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
     throw new OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded");
   }
   const params = new Map<TokenParameter, string>();
   const seen = new Set<string>();
-  for (const [name, value] of new URLSearchParams(await request.text())) {
+  for (const [name, value] of new URLSearchParams(body)) {
     if (seen.has(name)) {
       throw name === "resource"
         ? new OAuthError("invalid_target", "only one resource per token request")

@@ -6,6 +6,10 @@
 // Parse validates every parameter before use (params.ts); each grant type is a module of its own
 // (grants/); the domain decides what the token grants and `auth/` signs it (services.tokens);
 // errors become OAuth errors in one place (errors.ts). Every grant and every denial is audited.
+//
+// The endpoint reads plain values (TokenHttpRequest) and answers plain values (TokenHttpResponse),
+// so that both of its transports serve it: Node's request listener directly for the common case
+// (token-listener.ts: no WHATWG Request or Response per token) and the Hono route for the rest.
 import { DATABASE_RETRY_AFTER_SECONDS } from "../../db/errors.js";
 import type { AuthServices } from "../../auth/services.js";
 import { type AuditOnlyEventInput, recordAuditOnly } from "../../domain/audit.js";
@@ -26,14 +30,32 @@ interface Attempt {
   params: TokenParams;
 }
 
-export function createTokenEndpoint(services: AuthServices, logger: Logger, metrics: Metrics) {
+/** What the token endpoint reads of an HTTP request. */
+export interface TokenHttpRequest {
+  /** The TCP peer's address (what the per-address rate limits count). */
+  address: string;
+  contentType: string | undefined;
+  authorization: string | undefined;
+  body: string;
+}
+
+/** What it answers: a JSON body with its status and headers. */
+export interface TokenHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type TokenEndpoint = (request: TokenHttpRequest) => Promise<TokenHttpResponse>;
+
+export function createTokenEndpoint(services: AuthServices, logger: Logger, metrics: Metrics): TokenEndpoint {
   // Token audit rows go in group commits; each response waits for its own row.
   const audit = new AuditBatcher((events) => recordAuditOnly(services.db.prisma, events));
-  return async (request: Request): Promise<Response> => {
+  return async (request: TokenHttpRequest): Promise<TokenHttpResponse> => {
     const attempt: Attempt = { actor: "anonymous", params: new Map() };
     try {
-      attempt.params = await parseTokenRequest(request);
-      const client = await authenticateClient(services.facts, request, attempt.params);
+      attempt.params = parseTokenRequest(request.contentType, request.body);
+      const client = await authenticateClient(services.facts, request.authorization, attempt.params);
       if (client) attempt.actor = `application:${client.id}`;
       const grant = pickGrant(attempt.params);
       const checked = await grant.check({ services, params: attempt.params, client });
@@ -78,31 +100,36 @@ function knownGrantType(grantType: string | undefined): string {
   return grantTypes.some((grant) => grant.type === grantType) ? grantType! : "other";
 }
 
-function respond(grant: GrantType, token: IssuedToken): Response {
-  return Response.json(
+function respond(grant: GrantType, token: IssuedToken): TokenHttpResponse {
+  return json(200, NO_STORE, {
+    access_token: token.accessToken,
+    token_type: "Bearer",
+    expires_in: token.expiresIn,
+    scope: token.scope.join(" "),
+    ...(grant.issuedTokenType ? { issued_token_type: grant.issuedTokenType } : {}),
+  });
+}
+
+function failure(error: OAuthError): TokenHttpResponse {
+  return json(
+    error.status,
     {
-      access_token: token.accessToken,
-      token_type: "Bearer",
-      expires_in: token.expiresIn,
-      scope: token.scope.join(" "),
-      ...(grant.issuedTokenType ? { issued_token_type: grant.issuedTokenType } : {}),
+      ...NO_STORE,
+      ...(error.code === "invalid_client" ? { "www-authenticate": 'Basic realm="gatehouse", charset="UTF-8"' } : {}),
+      ...(error.code === "temporarily_unavailable" ? { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } : {}),
     },
-    { headers: NO_STORE },
+    { error: error.code, error_description: error.description },
   );
 }
 
-function failure(error: OAuthError): Response {
-  return Response.json(
-    { error: error.code, error_description: error.description },
-    {
-      status: error.status,
-      headers: {
-        ...NO_STORE,
-        ...(error.code === "invalid_client" ? { "www-authenticate": 'Basic realm="gatehouse", charset="UTF-8"' } : {}),
-        ...(error.code === "temporarily_unavailable" ? { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } : {}),
-      },
-    },
-  );
+/** A JSON answer, with the Content-Type `Response.json` gives. */
+export function json(status: number, headers: Record<string, string>, body: unknown): TokenHttpResponse {
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+/** The answer as a WHATWG Response (the Hono route). */
+export function toResponse(answer: TokenHttpResponse): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 function unexpected(error: unknown, logger: Logger): OAuthError {
