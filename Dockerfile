@@ -38,6 +38,10 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/embedded-template ./embedded-template
 # The console's built assets only; its build-time packages are devDependencies, left out above.
 COPY --from=build /app/console/dist ./console/dist
+# GraphiQL's Tokens panel (src/graphql/graphiql.ts reads it beside dist/): GraphiQL is served in
+# development mode (GATEHOUSE_MODE=development), and the panel on pages requested over loopback
+# (e.g. `docker run --network host`); without the file GraphiQL silently has no panel.
+COPY assets ./assets
 COPY prisma ./prisma
 RUN mkdir -p /var/lib/gatehouse && chown node:node /var/lib/gatehouse
 USER node

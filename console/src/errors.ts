@@ -22,16 +22,35 @@ const words: Record<string, string> = {
   GRAPHQL_VALIDATION_FAILED: "The console and the server disagree about the API (reload the page)",
 };
 
-/** One sentence per distinct problem: the code in words, then the server's own detail. */
+/** What needs one of these management scopes, in words ("all" grants every scope, so it goes without saying). */
+export function needsScopes(scopes: readonly string[]): string {
+  const named = scopes.filter((scope) => scope !== "all");
+  return named.length ? `This needs the ${named.join(" or ")} scope (or all)` : "This needs the all scope";
+}
+
+/**
+ * What a refused field required (a FORBIDDEN error's `extensions.required`), in words. The console
+ * signs in with management tokens, so the management scopes are what the user can be given.
+ */
+export function describeRequired(required: unknown): string | undefined {
+  if (!required || typeof required !== "object") return undefined;
+  const { rule, managementScopes } = required as { rule?: unknown; managementScopes?: unknown };
+  if (Array.isArray(managementScopes) && managementScopes.every((scope) => typeof scope === "string")) return needsScopes(managementScopes);
+  return typeof rule === "string" ? `This needs ${rule}` : undefined;
+}
+
+/** One sentence per distinct problem: the code in words, what it needed (FORBIDDEN), then the server's own detail. */
 export function describeError(error: CombinedError | undefined | null): string | undefined {
   if (!error) return undefined;
   if (error.networkError && error.graphQLErrors.length === 0) {
     return `The server could not be reached: ${error.networkError.message}`;
   }
   const sentences = error.graphQLErrors.map((graphQLError) => {
-    const code = typeof graphQLError.extensions?.code === "string" ? graphQLError.extensions.code : undefined;
-    const field = typeof graphQLError.extensions?.field === "string" ? graphQLError.extensions.field : undefined;
-    return describeCode(code, graphQLError.message, field);
+    const extensions = graphQLError.extensions ?? {};
+    const code = typeof extensions.code === "string" ? extensions.code : undefined;
+    const field = typeof extensions.field === "string" ? extensions.field : undefined;
+    const required = code === "FORBIDDEN" ? describeRequired(extensions.required) : undefined;
+    return required ? `${words.FORBIDDEN}: ${required.charAt(0).toLowerCase()}${required.slice(1)}. ${graphQLError.message}` : describeCode(code, graphQLError.message, field);
   });
   return [...new Set(sentences)].join(" ");
 }

@@ -151,6 +151,12 @@ describe("console: the organization docs' example", () => {
     await appsForm.getByRole("button", { name: "Add", exact: true }).click();
     await closed(appsForm);
     await expect.poll(() => row(page, "Applications", "Billing bot").textContent(), { timeout: WAIT }).toContain("bot");
+    // The organization's applications are searched by the API (Organization.applications(search:)).
+    const searchApplications = page.getByRole("textbox", { name: "Search applications", exact: true });
+    await searchApplications.fill("payroll");
+    await page.getByText("No applications match.", { exact: true }).waitFor();
+    await searchApplications.fill("billing");
+    await row(page, "Applications", "Billing bot").waitFor();
 
     // What the UI set is what tokens carry.
     const { users } = await manage<{ users: { edges: { node: { id: string; name: string } }[] } }>(world, `{ users(first: 50) { edges { node { id name } } } }`);

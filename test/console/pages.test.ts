@@ -78,6 +78,12 @@ describe("console pages", () => {
     await page.getByRole("heading", { name: "Hank", level: 1, exact: true }).waitFor();
     await row(page, "Organizations", "Globex").waitFor();
     await shot(page, "user");
+    // The user's organizations are searched by the API (User.organizations(search:)).
+    const searchOrganizations = page.getByRole("textbox", { name: "Search organizations", exact: true });
+    await searchOrganizations.fill("no such organization");
+    await page.getByText("No organizations match.", { exact: true }).waitFor();
+    await searchOrganizations.fill("GLOB");
+    await row(page, "Organizations", "Globex").waitFor();
 
     // Keyboard only: from the Organizations page, Tab to "Create organization", fill the form, submit with Enter.
     await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Organizations", exact: true }).click();

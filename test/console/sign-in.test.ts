@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { managementToken } from "../support/oauth.js";
 import { startTestServer } from "../support/server.js";
-import { type ConsoleWorld, linkedUser, signIn, startConsoleWorld, WAIT } from "./support.js";
+import { type ConsoleWorld, linkedUser, manage, signIn, startConsoleWorld, WAIT } from "./support.js";
 
 let world: ConsoleWorld;
 
@@ -14,6 +14,7 @@ beforeAll(async () => {
   world = await startConsoleWorld();
   await linkedUser(world, "grace", { console: true });
   await linkedUser(world, "linus", { console: false });
+  await linkedUser(world, "olive", { console: true, scopes: ["organizations:read", "users:read"] });
 }, 180_000);
 afterAll(async () => {
   await world?.close();
@@ -37,6 +38,36 @@ describe("console sign-in at the identity provider", () => {
       expect(await page.getByRole("link", { name: "Organizations", exact: true }).count()).toBe(0);
       await page.close();
     }
+  });
+});
+
+describe("a narrower management role", () => {
+  it("offers only what its scopes allow, and says in words which scope a refusal needed", { timeout: 180_000 }, async () => {
+    await manage(world, `mutation { createOrganization(input: { name: "Umbrella" }) { id } }`);
+    const page = await signIn(world, "olive");
+    const sections = page.getByRole("navigation", { name: "Sections" });
+    await sections.getByRole("link", { name: "Organizations", exact: true }).waitFor();
+    await sections.getByRole("link", { name: "Users", exact: true }).waitFor();
+    expect(await sections.getByRole("link").allTextContents()).toEqual(["Organizations", "Users"]);
+    await page.getByRole("table", { name: "Organizations", exact: true }).getByRole("link", { name: "Umbrella", exact: true }).click();
+    await page.getByRole("heading", { name: "Umbrella", level: 1, exact: true }).waitFor();
+    await page.getByText("No members yet.", { exact: true }).waitFor();
+    // Reading, not writing: no button adds members, and the profile's fields are read-only.
+    expect(await page.getByRole("button", { name: "Add members", exact: true }).count()).toBe(0);
+    await page.getByRole("tab", { name: "Settings", exact: true }).click();
+    expect(await page.getByRole("textbox", { name: "Name", exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Delete organization", exact: true }).count()).toBe(0);
+
+    // A page the navigation does not offer, opened by its address (in the page, keeping the session): the refusal names the missing scope.
+    await page.evaluate(() => {
+      history.pushState({}, "", "/console/audit-log");
+      dispatchEvent(new PopStateEvent("popstate"));
+    });
+    await page.getByRole("heading", { name: "Audit log", level: 1, exact: true }).waitFor();
+    const refusal = page.getByRole("alert");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain("Your account is not allowed to do that: this needs the audit:read scope (or all).");
+    await page.close();
   });
 });
 

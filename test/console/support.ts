@@ -70,9 +70,9 @@ export async function manage<Data>(world: ConsoleWorld, query: string, variables
 
 /**
  * A Gatehouse user linked to the identity provider's account `accountId`; with `console: true`
- * it also holds a USER global role granting the management scope `all`.
+ * it also holds a USER global role granting the management scopes `scopes` (default: `all`).
  */
-export async function linkedUser(world: ConsoleWorld, accountId: string, options: { console: boolean }): Promise<string> {
+export async function linkedUser(world: ConsoleWorld, accountId: string, options: { console: boolean; scopes?: string[] }): Promise<string> {
   const { createUser } = await manage<{ createUser: { id: string } }>(world, `mutation($name: String!) { createUser(input: { name: $name }) { id } }`, { name: accountId });
   await manage(world, `mutation($userId: ID!, $issuer: String!, $subject: String!) { linkUserIdentity(input: { userId: $userId, issuer: $issuer, subject: $subject }) { id } }`, {
     userId: createUser.id,
@@ -84,11 +84,12 @@ export async function linkedUser(world: ConsoleWorld, accountId: string, options
       world,
       `{ apiResources(first: 10) { edges { node { isBuiltIn scopes(first: 20) { edges { node { id name } } } } } } }`,
     );
-    const all = apiResources.edges.find(({ node }) => node.isBuiltIn)!.node.scopes.edges.find(({ node }) => node.name === "all")!.node.id;
+    const management = apiResources.edges.find(({ node }) => node.isBuiltIn)!.node.scopes.edges;
+    const scopes = (options.scopes ?? ["all"]).map((name) => management.find(({ node }) => node.name === name)!.node.id);
     const { createGlobalRole } = await manage<{ createGlobalRole: { id: string } }>(
       world,
       `mutation($name: String!, $scopes: [ID!]) { createGlobalRole(input: { name: $name, type: USER, resourceScopeIds: $scopes }) { id } }`,
-      { name: `console-admin-${accountId}`, scopes: [all] },
+      { name: `console-admin-${accountId}`, scopes },
     );
     await manage(world, `mutation($userId: ID!, $roleIds: [ID!]) { assignUserGlobalRoles(input: { userId: $userId, roleIds: $roleIds }) { id } }`, {
       userId: createUser.id,

@@ -15,8 +15,8 @@ export function useSignedIn(): SignedIn {
   return value;
 }
 
-/** Management scopes (`organizations:write`, …); `all` grants every one. */
-export function useCan(): (scope: string) => boolean {
+/** Whether the token holds every one of these management scopes (`organizations:write`, …); `all` grants each. */
+export function useCan(): (...scopes: string[]) => boolean {
   const { token } = useSignedIn();
-  return (scope) => token.scopes.includes("all") || token.scopes.includes(scope);
+  return (...scopes) => token.scopes.includes("all") || scopes.every((scope) => token.scopes.includes(scope));
 }

@@ -1,11 +1,16 @@
-// Building blocks every page shares: errors in words, search, cursor pagination, JSON fields.
-import { Alert, Button, Group, Text, Textarea, TextInput } from "@mantine/core";
+// Building blocks every page shares: errors in words, search, cursor pagination, JSON fields, and
+// the two dialogs every page opens (a form; a confirmation before deleting).
+import { Alert, Button, Card, Group, Modal, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { useEffect, useState } from "react";
+import { notifications } from "@mantine/notifications";
+import { useNavigate } from "@tanstack/react-router";
+import { type ReactNode, useEffect, useState } from "react";
 import type { CombinedError } from "urql";
 import { describeError } from "../errors.ts";
 
-export function ErrorAlert({ error, title = "That did not work" }: { error: CombinedError | undefined | null | string; title?: string }) {
+export type ErrorLike = CombinedError | undefined | null | string;
+
+export function ErrorAlert({ error, title = "That did not work" }: { error: ErrorLike; title?: string }) {
   const text = typeof error === "string" ? error : describeError(error);
   if (!text) return null;
   return (
@@ -115,4 +120,103 @@ export function JsonObjectField({ label, value, onChange, error, disabled }: { l
 
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleString();
+}
+
+/** What a mutation's button needs to know of it (urql's state). */
+export interface Progress {
+  fetching: boolean;
+  error?: CombinedError | undefined;
+}
+
+/**
+ * A dialog holding one form: its fields, the error, Cancel and the submit button. `done` replaces
+ * the form once it has something to show only once (a secret, an invitation token).
+ */
+export function FormDialog({
+  title,
+  opened = true,
+  onClose,
+  onSubmit,
+  submitLabel,
+  progress,
+  disabled,
+  size,
+  done,
+  children,
+}: {
+  title: string;
+  opened?: boolean;
+  onClose: () => void;
+  onSubmit: () => Promise<unknown> | void;
+  submitLabel: string;
+  progress: Progress | Progress[];
+  disabled?: boolean;
+  size?: string;
+  done?: ReactNode;
+  children: ReactNode;
+}) {
+  const all = Array.isArray(progress) ? progress : [progress];
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} size={size}>
+      {done ?? (
+        <form onSubmit={(event) => { event.preventDefault(); void onSubmit(); }}>
+          <Stack>
+            {children}
+            <ErrorAlert error={all.find((state) => state.error)?.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={onClose}>Cancel</Button>
+              <Button type="submit" loading={all.some((state) => state.fetching)} disabled={disabled}>{submitLabel}</Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+/** A card that deletes something after a confirmation saying what goes with it, then leaves for its list. */
+export function DeleteCard({ noun, name, consequence, intro, remove, leaveTo }: {
+  /** "organization", "user": the card's heading and button say "Delete <noun>". */
+  noun: string;
+  name: string;
+  /** What goes with it, in the confirmation. */
+  consequence: string;
+  /** A line on the card itself. */
+  intro?: string;
+  /** The delete mutation, bound to the item. */
+  remove: () => Promise<{ data?: unknown; error?: CombinedError | undefined }>;
+  /** The list page to show once it is gone. */
+  leaveTo: "/organizations" | "/users" | "/applications" | "/api-resources";
+}) {
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [progress, setProgress] = useState<Progress>({ fetching: false });
+  const confirm = async () => {
+    setProgress({ fetching: true });
+    const result = await remove();
+    setProgress({ fetching: false, error: result.error });
+    if (!result.data) return;
+    setOpen(false);
+    notifications.show({ message: `${name} deleted.` });
+    await navigate({ to: leaveTo });
+  };
+  return (
+    <Card withBorder>
+      <Stack align="flex-start">
+        <Title order={2} size="h4">Delete {noun}</Title>
+        {intro && <Text size="sm">{intro}</Text>}
+        <Button color="red" onClick={() => setOpen(true)}>Delete {noun}</Button>
+      </Stack>
+      <Modal opened={open} onClose={() => setOpen(false)} title={`Delete ${name}?`}>
+        <Stack>
+          <Text>{consequence}</Text>
+          <ErrorAlert error={progress.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpen(false)}>Cancel</Button>
+            <Button color="red" loading={progress.fetching} onClick={() => void confirm()}>Delete</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Card>
+  );
 }

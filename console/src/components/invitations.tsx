@@ -1,11 +1,12 @@
-// An organization's invitations: invite an email address with user roles (the one-time token is
-// shown once, for the link you send), filter by status, search, revoke, delete.
-import { Alert, Badge, Button, Group, Modal, NumberInput, SegmentedControl, Stack, Table, TextInput } from "@mantine/core";
+// An organization's invitations: invite an email address with roles (the one-time token shown
+// once), filter by status, search, revoke, delete.
+import { Alert, Badge, Button, NumberInput, SegmentedControl, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
 import { graphql } from "../graphql.ts";
-import { ErrorAlert, formatDate, Pager, SearchInput, usePages, useSearch } from "./common.tsx";
+import { formatDate, FormDialog } from "./common.tsx";
+import { RowActions, SearchableList, useSearchedPages } from "./list-page.tsx";
 import { OrganizationRolePicker } from "./pickers.tsx";
 
 const InvitationsQuery = graphql(`
@@ -29,99 +30,89 @@ const CreateInvitation = graphql(`
 const RevokeInvitation = graphql(`mutation RevokeOrganizationInvitation($input: OrganizationInvitationIdInput!) { revokeOrganizationInvitation(input: $input) { id status } }`);
 const DeleteInvitation = graphql(`mutation DeleteOrganizationInvitation($input: OrganizationInvitationIdInput!) { deleteOrganizationInvitation(input: $input) }`);
 
+const statuses = ["ALL", "PENDING", "ACCEPTED", "REVOKED", "EXPIRED"] as const;
+type Status = (typeof statuses)[number];
+
 export function InvitationsTab({ organizationId }: { organizationId: string }) {
   const writable = useCan()("organizations:write");
-  const [search, settled, setSearch] = useSearch();
-  const [status, setStatus] = useState("ALL");
-  const pages = usePages(`${settled}|${status}`);
+  const [status, setStatus] = useState<Status>("ALL");
+  const list = useSearchedPages(status);
   const [{ data, error }, refetch] = useQuery({
     query: InvitationsQuery,
-    variables: { id: organizationId, search: settled || undefined, status: status === "ALL" ? undefined : (status as "PENDING"), ...pages.variables },
+    variables: { id: organizationId, ...list.variables, status: status === "ALL" ? undefined : status },
   });
   const [inviting, setInviting] = useState(false);
   const [revocation, revoke] = useMutation(RevokeInvitation);
   const [deletion, remove] = useMutation(DeleteInvitation);
-  const invitations = data?.organization?.invitations;
   const reload = () => refetch({ requestPolicy: "network-only" });
   return (
-    <Stack>
-      <Group justify="space-between">
-        <Group>
-          <SearchInput label="Search invitations" value={search} onChange={setSearch} />
-          <SegmentedControl aria-label="Invitation status" value={status} onChange={setStatus} data={["ALL", "PENDING", "ACCEPTED", "REVOKED", "EXPIRED"].map((value) => ({ value, label: value === "ALL" ? "All" : value.charAt(0) + value.slice(1).toLowerCase() }))} />
-        </Group>
-        {writable && <Button onClick={() => setInviting(true)}>Invite</Button>}
-      </Group>
-      <ErrorAlert error={error ?? revocation.error ?? deletion.error} />
-      <Table striped aria-label="Invitations">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Invitee</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Roles</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {invitations?.edges.map(({ node }) => (
-            <Table.Tr key={node.id}>
-              <Table.Td>{node.invitee}</Table.Td>
-              <Table.Td><Badge variant="light">{node.status.toLowerCase()}</Badge></Table.Td>
-              <Table.Td>{node.roles.map((role) => role.name).join(", ")}</Table.Td>
-              <Table.Td>{formatDate(node.expiresAt)}</Table.Td>
-              <Table.Td>
-                {writable && (
-                  <Group gap="xs" justify="flex-end" wrap="nowrap">
-                    {node.status === "PENDING" && <Button size="xs" variant="default" aria-label={`Revoke invitation of ${node.invitee}`} onClick={() => void revoke({ input: { organizationId, invitationId: node.id } }).then(reload)}>Revoke</Button>}
-                    <Button size="xs" variant="subtle" color="red" aria-label={`Delete invitation of ${node.invitee}`} onClick={() => void remove({ input: { organizationId, invitationId: node.id } }).then(reload)}>Delete</Button>
-                  </Group>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Pager pageInfo={invitations?.pageInfo} totalCount={invitations?.totalCount} pages={pages} noun="invitations" />
-      {inviting && <InviteModal organizationId={organizationId} onClose={() => setInviting(false)} onDone={reload} />}
-    </Stack>
+    <>
+      <SearchableList
+        label="Invitations"
+        noun="invitations"
+        list={list}
+        connection={data?.organization?.invitations}
+        error={error ?? revocation.error ?? deletion.error}
+        rowKey={(node) => node.id}
+        filters={
+          <SegmentedControl
+            aria-label="Invitation status"
+            value={status}
+            onChange={(value) => setStatus(value as Status)}
+            data={statuses.map((value) => ({ value, label: value === "ALL" ? "All" : value.charAt(0) + value.slice(1).toLowerCase() }))}
+          />
+        }
+        action={writable && <Button onClick={() => setInviting(true)}>Invite</Button>}
+        columns={[
+          { header: "Invitee", cell: (node) => node.invitee },
+          { header: "Status", cell: (node) => <Badge variant="light">{node.status.toLowerCase()}</Badge> },
+          { header: "Roles", cell: (node) => node.roles.map((role) => role.name).join(", ") },
+          { header: "Expires", cell: (node) => formatDate(node.expiresAt) },
+          {
+            header: null,
+            cell: (node) =>
+              writable && (
+                <RowActions
+                  actions={[
+                    ...(node.status === "PENDING"
+                      ? [{ label: "Revoke", name: `Revoke invitation of ${node.invitee}`, onClick: () => void revoke({ input: { organizationId, invitationId: node.id } }).then(reload) }]
+                      : []),
+                    { label: "Delete", name: `Delete invitation of ${node.invitee}`, onClick: () => void remove({ input: { organizationId, invitationId: node.id } }).then(reload), danger: true },
+                  ]}
+                />
+              ),
+          },
+        ]}
+      />
+      {inviting && <InviteDialog organizationId={organizationId} onClose={() => setInviting(false)} onDone={reload} />}
+    </>
   );
 }
 
-function InviteModal({ organizationId, onClose, onDone }: { organizationId: string; onClose: () => void; onDone: () => void }) {
+function InviteDialog({ organizationId, onClose, onDone }: { organizationId: string; onClose: () => void; onDone: () => void }) {
   const [invitee, setInvitee] = useState("");
   const [roleIds, setRoleIds] = useState<string[]>([]);
   const [days, setDays] = useState<number | string>(7);
   const [token, setToken] = useState<string | null>(null);
-  const [{ error, fetching }, create] = useMutation(CreateInvitation);
+  const [creation, create] = useMutation(CreateInvitation);
   const submit = async () => {
     const result = await create({ input: { organizationId, invitee, roleIds, expiresInDays: typeof days === "number" ? days : undefined } });
     if (!result.data) return;
     setToken(result.data.createOrganizationInvitation.invitationToken);
     onDone();
   };
+  const shownOnce = token && (
+    <>
+      <Alert color="yellow" title="Send this token in your invitation link now">Gatehouse sends no email, and shows the token only once.</Alert>
+      <TextInput label="Invitation token" readOnly value={token} mt="md" />
+      <Button mt="md" onClick={onClose}>Done</Button>
+    </>
+  );
   return (
-    <Modal opened onClose={onClose} title="Invite to the organization" size="lg">
-      {token ? (
-        <Stack>
-          <Alert color="yellow" title="Send this token in your invitation link now">Gatehouse sends no email, and shows the token only once.</Alert>
-          <TextInput label="Invitation token" readOnly value={token} />
-          <Group justify="flex-end"><Button onClick={onClose}>Done</Button></Group>
-        </Stack>
-      ) : (
-        <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-          <Stack>
-            <TextInput label="Email" type="email" required value={invitee} onChange={(event) => setInvitee(event.currentTarget.value)} data-autofocus />
-            <OrganizationRolePicker type="USER" label="Roles" value={roleIds} onChange={setRoleIds} />
-            <NumberInput label="Expires in (days)" min={1} max={90} value={days} onChange={setDays} />
-            <ErrorAlert error={error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>Cancel</Button>
-              <Button type="submit" loading={fetching}>Invite</Button>
-            </Group>
-          </Stack>
-        </form>
-      )}
-    </Modal>
+    <FormDialog title="Invite to the organization" size="lg" onClose={onClose} onSubmit={submit} submitLabel="Invite" progress={creation} done={shownOnce}>
+      <TextInput label="Email" type="email" required value={invitee} onChange={(event) => setInvitee(event.currentTarget.value)} data-autofocus />
+      <OrganizationRolePicker type="USER" label="Roles" value={roleIds} onChange={setRoleIds} />
+      <NumberInput label="Expires in (days)" min={1} max={90} value={days} onChange={setDays} />
+    </FormDialog>
   );
 }

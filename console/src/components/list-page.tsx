@@ -1,11 +1,10 @@
 // One way to show a connection: a table whose columns are data (a header and a cell per node), a
-// line when it is empty, and its pages; and one list page around it (heading with its create action,
-// an introduction, a search box, errors). Organizations, users, applications and API resources are
-// all this page with other columns; detail pages' lists use the table alone.
-import { Group, Stack, Table, Text, Title } from "@mantine/core";
+// line when it is empty, and its pages; one searchable list around it (search box, filters, the
+// create action, errors); and one list page (heading, introduction, that list). Every list of the
+// console is one of these with other columns.
+import { Button, Group, Stack, Table, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
-import type { CombinedError } from "urql";
-import { ErrorAlert, Pager, type PageInfo, SearchInput, usePages, useSearch } from "./common.tsx";
+import { ErrorAlert, type ErrorLike, Pager, type PageInfo, SearchInput, usePages, useSearch } from "./common.tsx";
 
 export interface Column<Node> {
   header: ReactNode;
@@ -18,14 +17,28 @@ export interface Connection<Node> {
   edges: readonly { node: Node }[];
 }
 
-/** A search box's text and the pages of the list it filters (back to the first page on a new search). */
-export function useSearchedPages() {
+/**
+ * A search box's text and the pages of the list it filters: back to the first page on a new
+ * search or when `filterKey` (the list's other filters) changes.
+ */
+export function useSearchedPages(filterKey: unknown = "") {
   const [search, settled, setSearch] = useSearch();
-  const pages = usePages(settled);
+  const pages = usePages(`${settled}|${JSON.stringify(filterKey)}`);
   return { search, settled, setSearch, pages, variables: { search: settled || undefined, ...pages.variables } };
 }
 
 export type SearchedPages = ReturnType<typeof useSearchedPages>;
+
+interface TableProps<Node> {
+  /** The table's accessible name. */
+  label: string;
+  connection: Connection<Node> | null | undefined;
+  columns: Column<Node>[];
+  rowKey: (node: Node) => string;
+  /** Plural, lower case: "users". */
+  noun: string;
+  busy?: boolean;
+}
 
 export function ConnectionTable<Node>({
   label,
@@ -36,18 +49,7 @@ export function ConnectionTable<Node>({
   noun,
   searching = false,
   busy,
-}: {
-  /** The table's accessible name. */
-  label: string;
-  connection: Connection<Node> | null | undefined;
-  columns: Column<Node>[];
-  rowKey: (node: Node) => string;
-  pages: ReturnType<typeof usePages>;
-  /** Plural, lower case: "users". */
-  noun: string;
-  searching?: boolean;
-  busy?: boolean;
-}) {
+}: TableProps<Node> & { pages: ReturnType<typeof usePages>; searching?: boolean }) {
   return (
     <>
       <Table striped aria-label={label} aria-busy={busy}>
@@ -74,30 +76,44 @@ export function ConnectionTable<Node>({
   );
 }
 
-export function ListPage<Node>({
-  title,
-  action,
-  intro,
-  list,
-  error,
-  connection,
-  columns,
-  rowKey,
-  noun,
-  busy,
-  children,
-}: {
-  title: string;
+type SearchableListProps<Node> = TableProps<Node> & {
+  list: SearchedPages;
+  /** Defaults to "Search <noun>". */
+  searchLabel?: string;
+  /** Controls beside the search box (a type, a status). */
+  filters?: ReactNode;
   /** The create button, when the token may create. */
   action?: ReactNode;
+  error?: ErrorLike;
+};
+
+/** A searchable, paged list: the search box and any filters, the create action, errors, the table. */
+export function SearchableList<Node>({ list, searchLabel, filters, action, error, ...table }: SearchableListProps<Node>) {
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Group>
+          <SearchInput label={searchLabel ?? `Search ${table.noun}`} value={list.search} onChange={list.setSearch} />
+          {filters}
+        </Group>
+        {action}
+      </Group>
+      <ErrorAlert error={error} />
+      <ConnectionTable {...table} pages={list.pages} searching={Boolean(list.settled)} />
+    </Stack>
+  );
+}
+
+/** A page that is one list: its heading with the create action, an introduction, the list. */
+export function ListPage<Node>({
+  title,
+  intro,
+  action,
+  children,
+  ...list
+}: Omit<SearchableListProps<Node>, "label"> & {
+  title: string;
   intro?: ReactNode;
-  list: SearchedPages;
-  error: CombinedError | undefined;
-  connection: Connection<Node> | null | undefined;
-  columns: Column<Node>[];
-  rowKey: (node: Node) => string;
-  noun: string;
-  busy?: boolean;
   /** Dialogs the page opens. */
   children?: ReactNode;
 }) {
@@ -108,10 +124,29 @@ export function ListPage<Node>({
         {action}
       </Group>
       {intro}
-      <SearchInput label={`Search ${noun}`} value={list.search} onChange={list.setSearch} />
-      <ErrorAlert error={error} />
-      <ConnectionTable label={title} connection={connection} columns={columns} rowKey={rowKey} pages={list.pages} noun={noun} searching={Boolean(list.settled)} busy={busy} />
+      <SearchableList label={title} {...list} />
       {children}
     </Stack>
+  );
+}
+
+export interface RowAction {
+  label: string;
+  /** The button's accessible name, naming the row ("Delete invite:users"). */
+  name: string;
+  onClick: () => void;
+  danger?: boolean;
+}
+
+/** A row's buttons, at the end of the row. */
+export function RowActions({ actions }: { actions: RowAction[] }) {
+  return (
+    <Group gap="xs" justify="flex-end" wrap="nowrap">
+      {actions.map((action) => (
+        <Button key={action.label} size="xs" variant={action.danger ? "subtle" : "default"} color={action.danger ? "red" : undefined} aria-label={action.name} onClick={action.onClick}>
+          {action.label}
+        </Button>
+      ))}
+    </Group>
   );
 }

@@ -1,13 +1,15 @@
 // One API resource: its settings and its permissions (search, pages, create, edit, delete).
 // Gatehouse's own management API is shown read-only.
-import { Alert, Button, Card, Group, Modal, NumberInput, Stack, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Card, Group, NumberInput, Stack, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { getRouteApi, useNavigate } from "@tanstack/react-router";
+import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, Pager, SearchInput, usePages, useSearch } from "../components/common.tsx";
+import { DeleteCard, ErrorAlert } from "../components/common.tsx";
 import { AnchorLink } from "../components/links.tsx";
+import { useSearchedPages } from "../components/list-page.tsx";
+import { PermissionList } from "../components/role-editor.tsx";
 import { graphql } from "../graphql.ts";
 
 const route = getRouteApi("/api-resources/$resourceId");
@@ -31,16 +33,15 @@ const CreateResourceScope = graphql(`mutation CreateResourceScope($input: Create
 const UpdateResourceScope = graphql(`mutation UpdateResourceScope($input: UpdateResourceScopeInput!) { updateResourceScope(input: $input) { id name description } }`);
 const DeleteResourceScope = graphql(`mutation DeleteResourceScope($id: ID!) { deleteResourceScope(input: { id: $id }) }`);
 
-type Scope = { id: string; name: string; description: string | null };
-
 export function ApiResourcePage() {
   const { resourceId } = route.useParams();
   const writable = useCan()("resources:write");
-  const [search, settled, setSearch] = useSearch();
-  const pages = usePages(settled);
-  const [{ data, error }, refetch] = useQuery({ query: ApiResourceQuery, variables: { id: resourceId, search: settled || undefined, ...pages.variables } });
-  const [editing, setEditing] = useState<{ mode: "create" } | { mode: "edit"; scope: Scope } | null>(null);
-  const [deletion, removeScope] = useMutation(DeleteResourceScope);
+  const list = useSearchedPages(resourceId);
+  const [{ data, error }, refetch] = useQuery({ query: ApiResourceQuery, variables: { id: resourceId, ...list.variables } });
+  const [creation, createScope] = useMutation(CreateResourceScope);
+  const [update, updateScope] = useMutation(UpdateResourceScope);
+  const [scopeDeletion, removeScope] = useMutation(DeleteResourceScope);
+  const [, remove] = useMutation(DeleteApiResource);
   const resource = data?.apiResource;
   if (error && !resource) return <ErrorAlert error={error} />;
   if (data && !resource) return <ErrorAlert title="Not found" error="This API resource does not exist (any more)." />;
@@ -55,42 +56,36 @@ export function ApiResourcePage() {
       <ResourceSettings key={resource.id} resource={resource} editable={editable} />
       <Card withBorder>
         <Stack>
-          <Group justify="space-between">
-            <Title order={2} size="h4">Permissions</Title>
-            {editable && <Button onClick={() => setEditing({ mode: "create" })}>Create permission</Button>}
-          </Group>
-          <SearchInput label="Search permissions" value={search} onChange={setSearch} />
-          <ErrorAlert error={deletion.error} />
-          <Table striped aria-label="Permissions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {resource.scopes.edges.map(({ node }) => (
-                <Table.Tr key={node.id}>
-                  <Table.Td><code>{node.name}</code></Table.Td>
-                  <Table.Td>{node.description}</Table.Td>
-                  <Table.Td>
-                    {editable && (
-                      <Group gap="xs" justify="flex-end">
-                        <Button size="xs" variant="default" aria-label={`Edit ${node.name}`} onClick={() => setEditing({ mode: "edit", scope: node })}>Edit</Button>
-                        <Button size="xs" variant="subtle" color="red" aria-label={`Delete ${node.name}`} onClick={() => void removeScope({ id: node.id }).then(reload)}>Delete</Button>
-                      </Group>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Pager pageInfo={resource.scopes.pageInfo} totalCount={resource.scopes.totalCount} pages={pages} noun="permissions" />
+          <Title order={2} size="h4">Permissions</Title>
+          <PermissionList
+            label="Permissions"
+            createTitle="Create API permission"
+            nameHint="read:invoices"
+            list={list}
+            connection={resource.scopes}
+            error={error ?? scopeDeletion.error}
+            writable={editable}
+            saving={[creation, update]}
+            save={async (existing, values) => {
+              const result = existing
+                ? await updateScope({ input: { id: existing.id, ...values } })
+                : await createScope({ input: { resourceId: resource.id, name: values.name, description: values.description ?? undefined } });
+              if (result.data) reload();
+              return Boolean(result.data);
+            }}
+            remove={(scope) => void removeScope({ id: scope.id }).then(reload)}
+          />
         </Stack>
       </Card>
-      {editable && <DeleteResource resource={resource} />}
-      {editing && <ScopeModal resourceId={resource.id} editing={editing} onClose={() => setEditing(null)} onDone={reload} />}
+      {editable && (
+        <DeleteCard
+          noun="API resource"
+          name={resource.name}
+          consequence="Its permissions go with it, from every role that holds them."
+          remove={() => remove({ id: resource.id })}
+          leaveTo="/api-resources"
+        />
+      )}
     </Stack>
   );
 }
@@ -116,61 +111,6 @@ function ResourceSettings({ resource, editable }: { resource: { id: string; name
           {editable && <Group justify="flex-end"><Button type="submit" loading={fetching}>Save</Button></Group>}
         </Stack>
       </form>
-    </Card>
-  );
-}
-
-function ScopeModal({ resourceId, editing, onClose, onDone }: { resourceId: string; editing: { mode: "create" } | { mode: "edit"; scope: Scope }; onClose: () => void; onDone: () => void }) {
-  const existing = editing.mode === "edit" ? editing.scope : undefined;
-  const [name, setName] = useState(existing?.name ?? "");
-  const [description, setDescription] = useState(existing?.description ?? "");
-  const [creation, create] = useMutation(CreateResourceScope);
-  const [update, save] = useMutation(UpdateResourceScope);
-  const submit = async () => {
-    const result = existing
-      ? await save({ input: { id: existing.id, name, description: description || null } })
-      : await create({ input: { resourceId, name, description: description || undefined } });
-    if (!result.data) return;
-    onClose();
-    onDone();
-  };
-  return (
-    <Modal opened onClose={onClose} title={existing ? `Edit permission ${existing.name}` : "Create API permission"}>
-      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-        <Stack>
-          <TextInput label="Name" description="Such as read:invoices" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
-          <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
-          <ErrorAlert error={creation.error ?? update.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={creation.fetching || update.fetching}>{existing ? "Save" : "Create"}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
-}
-
-function DeleteResource({ resource }: { resource: { id: string; name: string } }) {
-  const navigate = useNavigate();
-  const [open, setOpen] = useState(false);
-  const [{ error, fetching }, remove] = useMutation(DeleteApiResource);
-  return (
-    <Card withBorder>
-      <Stack align="flex-start">
-        <Title order={2} size="h4">Delete API resource</Title>
-        <Button color="red" onClick={() => setOpen(true)}>Delete API resource</Button>
-      </Stack>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Delete ${resource.name}?`}>
-        <Stack>
-          <Text>Its permissions go with it, from every role that holds them.</Text>
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button color="red" loading={fetching} onClick={() => void remove({ id: resource.id }).then(async (result) => { if (result.data) { setOpen(false); await navigate({ to: "/api-resources" }); } })}>Delete</Button>
-          </Group>
-        </Stack>
-      </Modal>
     </Card>
   );
 }

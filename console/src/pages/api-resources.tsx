@@ -1,10 +1,10 @@
 // API resources: search, pages, create. Each resource's permissions are on its own page.
-import { Badge, Button, Code, Group, Modal, NumberInput, Stack, Text, TextInput } from "@mantine/core";
+import { Badge, Button, Code, NumberInput, Text, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert } from "../components/common.tsx";
+import { FormDialog } from "../components/common.tsx";
 import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { AnchorLink } from "../components/links.tsx";
 import { graphql } from "../graphql.ts";
@@ -50,39 +50,28 @@ export function ApiResourcesPage() {
         { header: "Token lifetime", cell: (node) => `${node.accessTokenTtl} s` },
       ]}
     >
-      <CreateApiResourceModal opened={creating} onClose={() => setCreating(false)} />
+      {creating && <CreateApiResourceDialog onClose={() => setCreating(false)} />}
     </ListPage>
   );
 }
 
-function CreateApiResourceModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+function CreateApiResourceDialog({ onClose }: { onClose: () => void }) {
   const navigate = useNavigate();
   const [name, setName] = useState("");
   const [indicator, setIndicator] = useState("");
   const [ttl, setTtl] = useState<number | string>(3600);
-  const [{ error, fetching }, create] = useMutation(CreateApiResource);
+  const [creation, create] = useMutation(CreateApiResource);
   const submit = async () => {
     const result = await create({ input: { name, indicator, accessTokenTtl: typeof ttl === "number" ? ttl : undefined } });
     if (!result.data) return;
-    setName("");
-    setIndicator("");
     onClose();
     await navigate({ to: "/api-resources/$resourceId", params: { resourceId: result.data.createApiResource.id } });
   };
   return (
-    <Modal opened={opened} onClose={onClose} title="Create API resource">
-      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-        <Stack>
-          <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
-          <TextInput label="Indicator" description="An absolute URI, such as https://api.example.com" required value={indicator} onChange={(event) => setIndicator(event.currentTarget.value)} />
-          <NumberInput label="Token lifetime (seconds)" min={60} max={86400} value={ttl} onChange={setTtl} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={fetching}>Create</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog title="Create API resource" onClose={onClose} onSubmit={submit} submitLabel="Create" progress={creation}>
+      <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
+      <TextInput label="Indicator" description="An absolute URI, such as https://api.example.com" required value={indicator} onChange={(event) => setIndicator(event.currentTarget.value)} />
+      <NumberInput label="Token lifetime (seconds)" min={60} max={86400} value={ttl} onChange={setTtl} />
+    </FormDialog>
   );
 }

@@ -2,42 +2,36 @@
 // organizations and roles there.
 import { Button, Card, Group, Modal, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { getRouteApi, useNavigate } from "@tanstack/react-router";
+import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, JsonObjectField, parseJsonObject, usePages } from "../components/common.tsx";
-import { MembershipsTable } from "../components/memberships.tsx";
-import { GlobalRolePicker } from "../components/pickers.tsx";
+import { DeleteCard, ErrorAlert, JsonObjectField, parseJsonObject } from "../components/common.tsx";
+import { AnchorLink } from "../components/links.tsx";
+import { GlobalRolesCard, OrganizationsCard } from "../components/memberships.tsx";
 import { graphql } from "../graphql.ts";
 import { SecretOnce } from "./applications.tsx";
-import { AnchorLink } from "../components/links.tsx";
 
 const route = getRouteApi("/applications/$applicationId");
 
 const ApplicationQuery = graphql(`
-  query Application($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  query Application($id: ID!) {
     application(id: $id) {
       id name description type customData createdAt
       roles { id name }
-      organizations(first: $first, after: $after, last: $last, before: $before) {
-        totalCount
-        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-        edges { node { organization { id name } roles { id name } } }
-      }
     }
   }
 `);
 
 const UpdateApplication = graphql(`mutation UpdateApplication($input: UpdateApplicationInput!) { updateApplication(input: $input) { id name description customData } }`);
 const RotateSecret = graphql(`mutation RotateApplicationSecret($id: ID!) { rotateApplicationSecret(input: { id: $id }) { clientId clientSecret } }`);
-const SetApplicationGlobalRoles = graphql(`mutation SetApplicationGlobalRoles($input: ApplicationGlobalRolesInput!) { setApplicationGlobalRoles(input: $input) { id roles { id name } } }`);
 const DeleteApplication = graphql(`mutation DeleteApplication($id: ID!) { deleteApplication(input: { id: $id }) }`);
 
 export function ApplicationPage() {
   const { applicationId } = route.useParams();
-  const pages = usePages(applicationId);
-  const [{ data, error }, refetch] = useQuery({ query: ApplicationQuery, variables: { id: applicationId, ...pages.variables } });
+  const writable = useCan()("applications:write");
+  const [{ data, error }, refetch] = useQuery({ query: ApplicationQuery, variables: { id: applicationId } });
+  const [, remove] = useMutation(DeleteApplication);
   const application = data?.application;
   if (error && !application) return <ErrorAlert error={error} />;
   if (data && !application) return <ErrorAlert title="Not found" error="This application does not exist (any more)." />;
@@ -47,22 +41,31 @@ export function ApplicationPage() {
       <AnchorLink to="/applications" size="sm">← Applications</AnchorLink>
       <Title order={1}>{application.name}</Title>
       <Text size="xs" c="dimmed">Client id <code>{application.id}</code></Text>
-      <ApplicationProfile key={application.id} application={application} />
-      <SecretRotation applicationId={application.id} />
-      <ApplicationGlobalRoles key={`${application.id}-roles`} applicationId={application.id} roleIds={application.roles.map((role) => role.id)} onDone={() => refetch({ requestPolicy: "network-only" })} />
-      <Card withBorder>
-        <Stack>
-          <Title order={2} size="h4">Organizations</Title>
-          <MembershipsTable connection={application.organizations} pages={pages} />
-        </Stack>
-      </Card>
-      <DeleteApplicationCard application={application} />
+      <ApplicationProfile key={application.id} application={application} writable={writable} />
+      {writable && <SecretRotation applicationId={application.id} />}
+      <GlobalRolesCard
+        key={`${application.id}-roles`}
+        holder={{ kind: "application", id: application.id }}
+        roles={application.roles}
+        writable={writable}
+        description="API permissions the application holds everywhere, in its client-credentials tokens."
+        onSaved={() => refetch({ requestPolicy: "network-only" })}
+      />
+      <OrganizationsCard holder={{ kind: "application", id: application.id }} />
+      {writable && (
+        <DeleteCard
+          noun="application"
+          name={application.name}
+          consequence="Its organization memberships and roles go with it; its tokens stop being issued."
+          remove={() => remove({ id: application.id })}
+          leaveTo="/applications"
+        />
+      )}
     </Stack>
   );
 }
 
-function ApplicationProfile({ application }: { application: { id: string; name: string; description: string | null; customData?: Record<string, unknown> | null } }) {
-  const writable = useCan()("applications:write");
+function ApplicationProfile({ application, writable }: { application: { id: string; name: string; description: string | null; customData?: Record<string, unknown> | null }; writable: boolean }) {
   const [name, setName] = useState(application.name);
   const [description, setDescription] = useState(application.description ?? "");
   const [customData, setCustomData] = useState(application.customData ? JSON.stringify(application.customData, null, 2) : "");
@@ -94,11 +97,9 @@ function ApplicationProfile({ application }: { application: { id: string; name: 
 }
 
 function SecretRotation({ applicationId }: { applicationId: string }) {
-  const writable = useCan()("applications:write");
   const [confirming, setConfirming] = useState(false);
   const [secret, setSecret] = useState<{ clientId: string; clientSecret: string } | null>(null);
   const [{ error, fetching }, rotate] = useMutation(RotateSecret);
-  if (!writable) return null;
   const close = () => {
     setConfirming(false);
     setSecret(null);
@@ -121,53 +122,6 @@ function SecretRotation({ applicationId }: { applicationId: string }) {
             </Group>
           </Stack>
         )}
-      </Modal>
-    </Card>
-  );
-}
-
-function ApplicationGlobalRoles({ applicationId, roleIds: initial, onDone }: { applicationId: string; roleIds: string[]; onDone: () => void }) {
-  const writable = useCan()("applications:write");
-  const [roleIds, setRoleIds] = useState(initial);
-  const [{ error, fetching }, save] = useMutation(SetApplicationGlobalRoles);
-  if (!writable) return null;
-  return (
-    <Card withBorder>
-      <Stack>
-        <Title order={2} size="h4">Global roles</Title>
-        <GlobalRolePicker type="MACHINE_TO_MACHINE" label="Global roles" value={roleIds} onChange={setRoleIds} />
-        <ErrorAlert error={error} />
-        <Group justify="flex-end">
-          <Button loading={fetching} onClick={() => void save({ input: { applicationId, roleIds } }).then((result) => { if (result.data) { notifications.show({ message: "Global roles saved." }); onDone(); } })}>
-            Save global roles
-          </Button>
-        </Group>
-      </Stack>
-    </Card>
-  );
-}
-
-function DeleteApplicationCard({ application }: { application: { id: string; name: string } }) {
-  const writable = useCan()("applications:write");
-  const navigate = useNavigate();
-  const [open, setOpen] = useState(false);
-  const [{ error, fetching }, remove] = useMutation(DeleteApplication);
-  if (!writable) return null;
-  return (
-    <Card withBorder>
-      <Stack align="flex-start">
-        <Title order={2} size="h4">Delete application</Title>
-        <Button color="red" onClick={() => setOpen(true)}>Delete application</Button>
-      </Stack>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Delete ${application.name}?`}>
-        <Stack>
-          <Text>Its organization memberships and roles go with it; its tokens stop being issued.</Text>
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button color="red" loading={fetching} onClick={() => void remove({ id: application.id }).then(async (result) => { if (result.data) { setOpen(false); await navigate({ to: "/applications" }); } })}>Delete</Button>
-          </Group>
-        </Stack>
       </Modal>
     </Card>
   );

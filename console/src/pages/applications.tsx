@@ -1,9 +1,9 @@
 // Machine-to-machine applications: search, pages, create (the secret is shown once).
-import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text, Textarea, TextInput } from "@mantine/core";
+import { Alert, Button, Code, CopyButton, Group, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert } from "../components/common.tsx";
+import { FormDialog } from "../components/common.tsx";
 import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 import { AnchorLink } from "../components/links.tsx";
@@ -52,22 +52,16 @@ export function ApplicationsPage() {
         { header: "Client id", cell: (node) => <Code>{node.id}</Code> },
       ]}
     >
-      <CreateApplicationModal opened={creating} onClose={() => setCreating(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+      {creating && <CreateApplicationDialog onClose={() => setCreating(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />}
     </ListPage>
   );
 }
 
-function CreateApplicationModal({ opened, onClose, onDone }: { opened: boolean; onClose: () => void; onDone: () => void }) {
+function CreateApplicationDialog({ onClose, onDone }: { onClose: () => void; onDone: () => void }) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [secret, setSecret] = useState<{ clientId: string; clientSecret: string } | null>(null);
-  const [{ error, fetching }, create] = useMutation(CreateApplication);
-  const close = () => {
-    setName("");
-    setDescription("");
-    setSecret(null);
-    onClose();
-  };
+  const [creation, create] = useMutation(CreateApplication);
   const submit = async () => {
     const result = await create({ input: { name, description: description || undefined } });
     if (!result.data) return;
@@ -75,21 +69,10 @@ function CreateApplicationModal({ opened, onClose, onDone }: { opened: boolean; 
     onDone();
   };
   return (
-    <Modal opened={opened} onClose={close} title="Create application">
-      {secret ? <SecretOnce credentials={secret} onDone={close} /> : (
-        <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-          <Stack>
-            <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
-            <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
-            <ErrorAlert error={error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>Cancel</Button>
-              <Button type="submit" loading={fetching}>Create</Button>
-            </Group>
-          </Stack>
-        </form>
-      )}
-    </Modal>
+    <FormDialog title="Create application" onClose={onClose} onSubmit={submit} submitLabel="Create" progress={creation} done={secret && <SecretOnce credentials={secret} onDone={onClose} />}>
+      <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
+      <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
+    </FormDialog>
   );
 }
 

@@ -1,8 +1,9 @@
 // The audit log: newest first, narrowed by exact organization, actor, action or target.
-import { Button, Code, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Button, Code, Group, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 import { useQuery } from "urql";
-import { ErrorAlert, formatDate, Pager, usePages } from "../components/common.tsx";
+import { ErrorAlert, formatDate, usePages } from "../components/common.tsx";
+import { ConnectionTable } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 
 const AuditEventsQuery = graphql(`
@@ -32,7 +33,6 @@ export function AuditLogPage() {
   const pages = usePages(JSON.stringify(filters));
   const variables = Object.fromEntries(Object.entries(filters).filter(([, value]) => value.trim()).map(([key, value]) => [key, value.trim()]));
   const [{ data, error }] = useQuery({ query: AuditEventsQuery, variables: { ...variables, ...pages.variables }, requestPolicy: "network-only" });
-  const connection = data?.auditEvents;
   return (
     <Stack>
       <Title order={1}>Audit log</Title>
@@ -46,29 +46,21 @@ export function AuditLogPage() {
         </Group>
       </form>
       <ErrorAlert error={error} />
-      <Table striped aria-label="Audit events">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Actor</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>Details</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {connection?.edges.map(({ node }) => (
-            <Table.Tr key={node.id}>
-              <Table.Td><Text size="sm">{formatDate(node.at)}</Text></Table.Td>
-              <Table.Td><Code>{node.actor}</Code></Table.Td>
-              <Table.Td><Code>{node.action}</Code></Table.Td>
-              <Table.Td><Text size="sm">{node.targetType} {node.targetId && <Code>{node.targetId}</Code>}</Text></Table.Td>
-              <Table.Td><Code block fz="xs">{JSON.stringify(node.data)}</Code></Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Pager pageInfo={connection?.pageInfo} totalCount={connection?.totalCount} pages={pages} noun="events" />
+      <ConnectionTable
+        label="Audit events"
+        noun="events"
+        connection={data?.auditEvents}
+        pages={pages}
+        searching={Object.keys(variables).length > 0}
+        rowKey={(node) => node.id}
+        columns={[
+          { header: "When", cell: (node) => <Text size="sm">{formatDate(node.at)}</Text> },
+          { header: "Actor", cell: (node) => <Code>{node.actor}</Code> },
+          { header: "Action", cell: (node) => <Code>{node.action}</Code> },
+          { header: "Target", cell: (node) => <Text size="sm">{node.targetType} {node.targetId && <Code>{node.targetId}</Code>}</Text> },
+          { header: "Details", cell: (node) => <Code block fz="xs">{JSON.stringify(node.data)}</Code> },
+        ]}
+      />
     </Stack>
   );
 }

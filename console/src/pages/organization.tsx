@@ -1,21 +1,23 @@
 // One organization: profile, members and their roles, machine-to-machine applications and their
-// roles, require MFA, custom data, deletion. Changes made elsewhere show up live.
-import { Badge, Button, Card, Group, Modal, Stack, Switch, Tabs, Text, Textarea, TextInput, Title } from "@mantine/core";
+// roles, invitations, require MFA, custom data, branding, just-in-time provisioning, deletion.
+// Changes made elsewhere show up live.
+import { Badge, Button, Card, Group, Stack, Switch, Tabs, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { getRouteApi, useNavigate } from "@tanstack/react-router";
-import { type ReactNode, useEffect, useState } from "react";
+import { getRouteApi } from "@tanstack/react-router";
+import { useEffect, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, JsonObjectField, parseJsonObject, SearchInput, usePages, useSearch } from "../components/common.tsx";
-import { type Column, ConnectionTable } from "../components/list-page.tsx";
+import { applicationSubjects, AssignmentList, userSubjects } from "../components/assignments.tsx";
 import { BrandingCard } from "../components/branding.tsx";
+import { DeleteCard, ErrorAlert, JsonObjectField, parseJsonObject } from "../components/common.tsx";
 import { InvitationsTab } from "../components/invitations.tsx";
 import { JitCard } from "../components/jit.tsx";
+import { AnchorLink } from "../components/links.tsx";
+import { useSearchedPages } from "../components/list-page.tsx";
 import { useRefetchOnChange } from "../components/live.ts";
-import { ApplicationPicker, OrganizationRolePicker, UserPicker, userLabel } from "../components/pickers.tsx";
+import { userLabel } from "../components/pickers.tsx";
 import { graphql } from "../graphql.ts";
 import { OrganizationGuide } from "./organizations.tsx";
-import { AnchorLink } from "../components/links.tsx";
 
 const route = getRouteApi("/organizations/$organizationId");
 
@@ -39,10 +41,10 @@ const MembersQuery = graphql(`
 `);
 
 const ApplicationsQuery = graphql(`
-  query OrganizationApplications($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  query OrganizationApplications($id: ID!, $search: String, $first: Int, $after: String, $last: Int, $before: String) {
     organization(id: $id) {
       id
-      applications(first: $first, after: $after, last: $last, before: $before) {
+      applications(search: $search, first: $first, after: $after, last: $last, before: $before) {
         totalCount
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
         edges { node { application { id name } roles { id name } permissions } }
@@ -155,248 +157,89 @@ export function OrganizationPage() {
   );
 }
 
-/** Members and applications alike: who, their roles here, the permissions those grant, and what the token may change. */
-function assignmentColumns<Node extends { roles: readonly { id: string; name: string }[]; permissions: readonly string[] }>(
-  who: Column<Node>,
-  actions: false | ((node: Node) => ReactNode),
-): Column<Node>[] {
-  return [
-    who,
-    {
-      header: "Roles",
-      cell: (node) => (
-        <Group gap={4}>{node.roles.length ? node.roles.map((role) => <Badge key={role.id} variant="light">{role.name}</Badge>) : <Text size="sm" c="dimmed">No roles</Text>}</Group>
-      ),
-    },
-    { header: "Permissions here", cell: (node) => <Text size="sm">{node.permissions.join(", ")}</Text> },
-    { header: null, cell: (node) => actions && actions(node) },
-  ];
-}
-
-function AssignmentActions({ label, onEdit, onRemove }: { label: string; onEdit: () => void; onRemove: () => void }) {
-  return (
-    <Group gap="xs" justify="flex-end">
-      <Button size="xs" variant="default" aria-label={`Edit roles of ${label}`} onClick={onEdit}>
-        Edit roles
-      </Button>
-      <Button size="xs" variant="subtle" color="red" aria-label={`Remove ${label}`} onClick={onRemove}>
-        Remove
-      </Button>
-    </Group>
-  );
-}
-
 function MembersTab({ organizationId }: { organizationId: string }) {
   const can = useCan();
-  const [search, settledSearch, setSearch] = useSearch();
-  const pages = usePages(settledSearch);
-  const [{ data, error }, refetch] = useQuery({ query: MembersQuery, variables: { id: organizationId, search: settledSearch || undefined, ...pages.variables } });
-  useRefetchOnChange(OrganizationChanged, { organizationId }, () => refetch({ requestPolicy: "network-only" }));
-  const [adding, setAdding] = useState(false);
-  const [editing, setEditing] = useState<{ id: string; label: string; roleIds: string[] } | null>(null);
+  const list = useSearchedPages();
+  const [{ data, error }, refetch] = useQuery({ query: MembersQuery, variables: { id: organizationId, ...list.variables } });
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  useRefetchOnChange(OrganizationChanged, { organizationId }, reload);
+  const [addition, add] = useMutation(AddMembers);
+  const [update, setRoles] = useMutation(SetMemberRoles);
   const [removal, remove] = useMutation(RemoveMember);
-  const members = data?.organization?.members;
-  const writable = can("organizations:write");
-  return (
-    <Stack>
-      <Group justify="space-between">
-        <SearchInput label="Search members" value={search} onChange={setSearch} />
-        {writable && <Button onClick={() => setAdding(true)}>Add members</Button>}
-      </Group>
-      <ErrorAlert error={error ?? removal.error} />
-      <ConnectionTable
-        label="Members"
-        connection={members}
-        rowKey={(node) => node.user.id}
-        pages={pages}
-        noun="members"
-        searching={Boolean(settledSearch)}
-        columns={assignmentColumns<NonNullable<typeof members>["edges"][number]["node"]>(
-          {
-            header: "User",
-            cell: (node) => (
-              <>
-                <AnchorLink to="/users/$userId" params={{ userId: node.user.id }}>
-                  {userLabel(node.user)}
-                </AnchorLink>
-                {!node.user.mfaEnrolled && <Text size="xs" c="dimmed">No MFA</Text>}
-              </>
-            ),
-          },
-          writable &&
-            ((node) => (
-              <AssignmentActions
-                label={userLabel(node.user)}
-                onEdit={() => setEditing({ id: node.user.id, label: userLabel(node.user), roleIds: node.roles.map((role) => role.id) })}
-                onRemove={() => void remove({ input: { organizationId, userId: node.user.id } }).then(() => refetch({ requestPolicy: "network-only" }))}
-              />
-            )),
-        )}
-      />
-      <AddMembersModal organizationId={organizationId} opened={adding} onClose={() => setAdding(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
-      {editing && <EditMemberRolesModal organizationId={organizationId} member={editing} onClose={() => setEditing(null)} onDone={() => refetch({ requestPolicy: "network-only" })} />}
-    </Stack>
-  );
-}
-
-function AddMembersModal({ organizationId, opened, onClose, onDone }: { organizationId: string; opened: boolean; onClose: () => void; onDone: () => void }) {
-  const [userIds, setUserIds] = useState<string[]>([]);
-  const [roleIds, setRoleIds] = useState<string[]>([]);
-  const [{ error, fetching }, add] = useMutation(AddMembers);
-  const submit = async () => {
-    const result = await add({ input: { organizationId, userIds, roleIds } });
-    if (result.data) {
-      notifications.show({ message: `${userIds.length} member${userIds.length === 1 ? "" : "s"} added.` });
-      setUserIds([]);
-      setRoleIds([]);
-      onClose();
-      onDone();
-    }
+  const done = (result: { data?: unknown }) => {
+    if (result.data) reload();
+    return Boolean(result.data);
   };
   return (
-    <Modal opened={opened} onClose={onClose} title="Add members" size="lg">
-      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-        <Stack>
-          <UserPicker label="Users" description="Search by name, email or username; choose several." value={userIds} onChange={setUserIds} />
-          <OrganizationRolePicker type="USER" label="Roles" description="Every user added gets these roles; none is fine too." value={roleIds} onChange={setRoleIds} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={fetching} disabled={userIds.length === 0}>Add</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
-}
-
-function EditMemberRolesModal({ organizationId, member, onClose, onDone }: { organizationId: string; member: { id: string; label: string; roleIds: string[] }; onClose: () => void; onDone: () => void }) {
-  const [roleIds, setRoleIds] = useState(member.roleIds);
-  const [{ error, fetching }, save] = useMutation(SetMemberRoles);
-  const submit = async () => {
-    const result = await save({ input: { organizationId, userId: member.id, roleIds } });
-    if (result.data) {
-      onClose();
-      onDone();
-    }
-  };
-  return (
-    <Modal opened onClose={onClose} title={`Roles of ${member.label}`}>
-      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-        <Stack>
-          <OrganizationRolePicker type="USER" label="Roles" value={roleIds} onChange={setRoleIds} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={fetching}>Save roles</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <AssignmentList
+      subjects={userSubjects}
+      label="Members"
+      list={list}
+      connection={data?.organization?.members}
+      error={error ?? removal.error}
+      writable={can("organizations:write")}
+      who={{
+        header: "User",
+        cell: (node) => (
+          <>
+            <AnchorLink to="/users/$userId" params={{ userId: node.user.id }}>
+              {userLabel(node.user)}
+            </AnchorLink>
+            {!node.user.mfaEnrolled && <Text size="xs" c="dimmed">No MFA</Text>}
+          </>
+        ),
+      }}
+      assignmentOf={(node) => ({ id: node.user.id, label: userLabel(node.user), roles: node.roles, permissions: node.permissions })}
+      add={async (userIds, roleIds) => {
+        const result = await add({ input: { organizationId, userIds, roleIds } });
+        if (result.data) notifications.show({ message: `${userIds.length} member${userIds.length === 1 ? "" : "s"} added.` });
+        return done(result);
+      }}
+      setRoles={async (userId, roleIds) => done(await setRoles({ input: { organizationId, userId, roleIds } }))}
+      remove={(userId) => void remove({ input: { organizationId, userId } }).then(done)}
+      saving={[addition, update]}
+    />
   );
 }
 
 function ApplicationsTab({ organizationId }: { organizationId: string }) {
   const can = useCan();
-  const pages = usePages(organizationId);
-  const [{ data, error }, refetch] = useQuery({ query: ApplicationsQuery, variables: { id: organizationId, ...pages.variables } });
-  useRefetchOnChange(OrganizationChanged, { organizationId }, () => refetch({ requestPolicy: "network-only" }));
-  const [adding, setAdding] = useState(false);
-  const [editing, setEditing] = useState<{ id: string; label: string; roleIds: string[] } | null>(null);
+  const list = useSearchedPages();
+  const [{ data, error }, refetch] = useQuery({ query: ApplicationsQuery, variables: { id: organizationId, ...list.variables } });
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  useRefetchOnChange(OrganizationChanged, { organizationId }, reload);
+  const [addition, add] = useMutation(AddApplications);
+  const [update, setRoles] = useMutation(SetApplicationRoles);
   const [removal, remove] = useMutation(RemoveApplication);
-  const applications = data?.organization?.applications;
-  const writable = can("organizations:write");
+  const done = (result: { data?: unknown }) => {
+    if (result.data) reload();
+    return Boolean(result.data);
+  };
   return (
     <Stack>
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">Machine-to-machine applications act in this organization with machine-to-machine roles.</Text>
-        {writable && <Button onClick={() => setAdding(true)}>Add applications</Button>}
-      </Group>
-      <ErrorAlert error={error ?? removal.error} />
-      <ConnectionTable
+      <Text size="sm" c="dimmed">Machine-to-machine applications act in this organization with machine-to-machine roles.</Text>
+      <AssignmentList
+        subjects={applicationSubjects}
         label="Applications"
-        connection={applications}
-        rowKey={(node) => node.application.id}
-        pages={pages}
-        noun="applications"
-        columns={assignmentColumns<NonNullable<typeof applications>["edges"][number]["node"]>(
-          {
-            header: "Application",
-            cell: (node) => (
-              <AnchorLink to="/applications/$applicationId" params={{ applicationId: node.application.id }}>
-                {node.application.name}
-              </AnchorLink>
-            ),
-          },
-          writable &&
-            ((node) => (
-              <AssignmentActions
-                label={node.application.name}
-                onEdit={() => setEditing({ id: node.application.id, label: node.application.name, roleIds: node.roles.map((role) => role.id) })}
-                onRemove={() => void remove({ input: { organizationId, applicationId: node.application.id } }).then(() => refetch({ requestPolicy: "network-only" }))}
-              />
-            )),
-        )}
+        list={list}
+        connection={data?.organization?.applications}
+        error={error ?? removal.error}
+        writable={can("organizations:write")}
+        who={{
+          header: "Application",
+          cell: (node) => (
+            <AnchorLink to="/applications/$applicationId" params={{ applicationId: node.application.id }}>
+              {node.application.name}
+            </AnchorLink>
+          ),
+        }}
+        assignmentOf={(node) => ({ id: node.application.id, label: node.application.name, roles: node.roles, permissions: node.permissions })}
+        add={async (applicationIds, roleIds) => done(await add({ input: { organizationId, applicationIds, roleIds } }))}
+        setRoles={async (applicationId, roleIds) => done(await setRoles({ input: { organizationId, applicationId, roleIds } }))}
+        remove={(applicationId) => void remove({ input: { organizationId, applicationId } }).then(done)}
+        saving={[addition, update]}
       />
-      <AddApplicationsModal organizationId={organizationId} opened={adding} onClose={() => setAdding(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
-      {editing && <EditApplicationRolesModal organizationId={organizationId} application={editing} onClose={() => setEditing(null)} onDone={() => refetch({ requestPolicy: "network-only" })} />}
     </Stack>
-  );
-}
-
-function AddApplicationsModal({ organizationId, opened, onClose, onDone }: { organizationId: string; opened: boolean; onClose: () => void; onDone: () => void }) {
-  const [applicationIds, setApplicationIds] = useState<string[]>([]);
-  const [roleIds, setRoleIds] = useState<string[]>([]);
-  const [{ error, fetching }, add] = useMutation(AddApplications);
-  const submit = async () => {
-    const result = await add({ input: { organizationId, applicationIds, roleIds } });
-    if (result.data) {
-      setApplicationIds([]);
-      setRoleIds([]);
-      onClose();
-      onDone();
-    }
-  };
-  return (
-    <Modal opened={opened} onClose={onClose} title="Add applications" size="lg">
-      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-        <Stack>
-          <ApplicationPicker label="Applications" value={applicationIds} onChange={setApplicationIds} />
-          <OrganizationRolePicker type="MACHINE_TO_MACHINE" label="Roles" description="Machine-to-machine roles of the template." value={roleIds} onChange={setRoleIds} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={fetching} disabled={applicationIds.length === 0}>Add</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
-}
-
-function EditApplicationRolesModal({ organizationId, application, onClose, onDone }: { organizationId: string; application: { id: string; label: string; roleIds: string[] }; onClose: () => void; onDone: () => void }) {
-  const [roleIds, setRoleIds] = useState(application.roleIds);
-  const [{ error, fetching }, save] = useMutation(SetApplicationRoles);
-  const submit = async () => {
-    const result = await save({ input: { organizationId, applicationId: application.id, roleIds } });
-    if (result.data) {
-      onClose();
-      onDone();
-    }
-  };
-  return (
-    <Modal opened onClose={onClose} title={`Roles of ${application.label}`}>
-      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-        <Stack>
-          <OrganizationRolePicker type="MACHINE_TO_MACHINE" label="Roles" value={roleIds} onChange={setRoleIds} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={fetching}>Save roles</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
   );
 }
 
@@ -411,14 +254,12 @@ interface OrganizationProfile {
 function SettingsTab({ organization }: { organization: OrganizationProfile }) {
   const can = useCan();
   const writable = can("organizations:write");
-  const navigate = useNavigate();
   const [name, setName] = useState(organization.name);
   const [description, setDescription] = useState(organization.description ?? "");
   const [customData, setCustomData] = useState(organization.customData ? JSON.stringify(organization.customData, null, 2) : "");
-  const [deleting, setDeleting] = useState(false);
   const [update, save] = useMutation(UpdateOrganization);
   const [mfaUpdate, saveMfa] = useMutation(UpdateOrganization);
-  const [deletion, remove] = useMutation(DeleteOrganization);
+  const [, remove] = useMutation(DeleteOrganization);
   useEffect(() => {
     setName(organization.name);
     setDescription(organization.description ?? "");
@@ -461,37 +302,15 @@ function SettingsTab({ organization }: { organization: OrganizationProfile }) {
         </Stack>
       </Card>
       {writable && (
-        <Card withBorder>
-          <Stack align="flex-start">
-            <Title order={2} size="h4">Delete organization</Title>
-            <Text size="sm">Its memberships, role assignments and invitations go with it. This cannot be undone.</Text>
-            <Button color="red" onClick={() => setDeleting(true)}>Delete organization</Button>
-          </Stack>
-        </Card>
+        <DeleteCard
+          noun="organization"
+          name={organization.name}
+          intro="Its memberships, role assignments and invitations go with it. This cannot be undone."
+          consequence={`Members lose access to ${organization.name} at once. This cannot be undone.`}
+          remove={() => remove({ id: organization.id })}
+          leaveTo="/organizations"
+        />
       )}
-      <Modal opened={deleting} onClose={() => setDeleting(false)} title={`Delete ${organization.name}?`}>
-        <Stack>
-          <Text>Members lose access to {organization.name} at once. This cannot be undone.</Text>
-          <ErrorAlert error={deletion.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(false)}>Cancel</Button>
-            <Button
-              color="red"
-              loading={deletion.fetching}
-              onClick={() =>
-                void remove({ id: organization.id }).then(async (result) => {
-                  if (!result.data) return;
-                  setDeleting(false);
-                  notifications.show({ message: `${organization.name} deleted.` });
-                  await navigate({ to: "/organizations" });
-                })
-              }
-            >
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
     </Stack>
   );
 }

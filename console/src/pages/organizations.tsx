@@ -1,10 +1,10 @@
 // Organizations: search, pages, create; a guide to organizations and the template.
-import { Accordion, Badge, Button, Group, Modal, Stack, Text, Textarea, TextInput } from "@mantine/core";
+import { Accordion, Badge, Button, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert } from "../components/common.tsx";
+import { FormDialog } from "../components/common.tsx";
 import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 import { AnchorLink } from "../components/links.tsx";
@@ -54,39 +54,27 @@ export function OrganizationsPage() {
         { header: "MFA", cell: (node) => (node.isMfaRequired ? <Badge>Required</Badge> : <Text size="sm" c="dimmed">Optional</Text>) },
       ]}
     >
-      <CreateOrganizationModal opened={creating} onClose={() => setCreating(false)} />
+      {creating && <CreateOrganizationDialog onClose={() => setCreating(false)} />}
     </ListPage>
   );
 }
 
-function CreateOrganizationModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+function CreateOrganizationDialog({ onClose }: { onClose: () => void }) {
   const navigate = useNavigate();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
-  const [{ error, fetching }, create] = useMutation(CreateOrganization);
+  const [creation, create] = useMutation(CreateOrganization);
   const submit = async () => {
     const result = await create({ input: { name, description: description || undefined } });
-    if (result.data) {
-      setName("");
-      setDescription("");
-      onClose();
-      await navigate({ to: "/organizations/$organizationId", params: { organizationId: result.data.createOrganization.id } });
-    }
+    if (!result.data) return;
+    onClose();
+    await navigate({ to: "/organizations/$organizationId", params: { organizationId: result.data.createOrganization.id } });
   };
   return (
-    <Modal opened={opened} onClose={onClose} title="Create organization">
-      <form onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-        <Stack>
-          <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
-          <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={fetching}>Create</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog title="Create organization" onClose={onClose} onSubmit={submit} submitLabel="Create" progress={creation}>
+      <TextInput label="Name" required value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
+      <Textarea label="Description" value={description} onChange={(event) => setDescription(event.currentTarget.value)} />
+    </FormDialog>
   );
 }
 

@@ -1,41 +1,36 @@
 // One user: profile, MFA state, custom data, global roles, their organizations and roles there.
-import { Button, Card, Checkbox, Group, Modal, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Button, Card, Checkbox, Group, Stack, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { getRouteApi, useNavigate } from "@tanstack/react-router";
+import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert, JsonObjectField, parseJsonObject, usePages } from "../components/common.tsx";
-import { MembershipsTable } from "../components/memberships.tsx";
-import { GlobalRolePicker, userLabel } from "../components/pickers.tsx";
-import { graphql } from "../graphql.ts";
+import { DeleteCard, ErrorAlert, JsonObjectField, parseJsonObject } from "../components/common.tsx";
 import { AnchorLink } from "../components/links.tsx";
+import { GlobalRolesCard, OrganizationsCard } from "../components/memberships.tsx";
+import { userLabel } from "../components/pickers.tsx";
+import { graphql } from "../graphql.ts";
 
 const route = getRouteApi("/users/$userId");
 
 const UserQuery = graphql(`
-  query User($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  query User($id: ID!) {
     user(id: $id) {
       id name username primaryEmail avatarUrl mfaEnrolled customData createdAt
       identities { id issuer subject }
       roles { id name }
-      organizations(first: $first, after: $after, last: $last, before: $before) {
-        totalCount
-        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-        edges { node { organization { id name } roles { id name } } }
-      }
     }
   }
 `);
 
 const UpdateUser = graphql(`mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { id name username primaryEmail mfaEnrolled customData } }`);
-const SetUserGlobalRoles = graphql(`mutation SetUserGlobalRoles($input: UserGlobalRolesInput!) { setUserGlobalRoles(input: $input) { id roles { id name } } }`);
 const DeleteUser = graphql(`mutation DeleteUser($id: ID!) { deleteUser(input: { id: $id }) }`);
 
 export function UserPage() {
   const { userId } = route.useParams();
-  const pages = usePages(userId);
-  const [{ data, error }, refetch] = useQuery({ query: UserQuery, variables: { id: userId, ...pages.variables } });
+  const writable = useCan()("users:write");
+  const [{ data, error }, refetch] = useQuery({ query: UserQuery, variables: { id: userId } });
+  const [, remove] = useMutation(DeleteUser);
   const user = data?.user;
   if (error && !user) return <ErrorAlert error={error} />;
   if (data && !user) return <ErrorAlert title="Not found" error="This user does not exist (any more)." />;
@@ -45,14 +40,16 @@ export function UserPage() {
       <AnchorLink to="/users" size="sm">← Users</AnchorLink>
       <Title order={1}>{userLabel(user)}</Title>
       <Text size="xs" c="dimmed">User id <code>{user.id}</code></Text>
-      <UserProfile key={user.id} user={user} />
-      <UserGlobalRoles key={`${user.id}-roles`} userId={user.id} roleIds={user.roles.map((role) => role.id)} onDone={() => refetch({ requestPolicy: "network-only" })} />
-      <Card withBorder>
-        <Stack>
-          <Title order={2} size="h4">Organizations</Title>
-          <MembershipsTable connection={user.organizations} pages={pages} />
-        </Stack>
-      </Card>
+      <UserProfile key={user.id} user={user} writable={writable} />
+      <GlobalRolesCard
+        key={`${user.id}-roles`}
+        holder={{ kind: "user", id: user.id }}
+        roles={user.roles}
+        writable={writable}
+        description="API permissions the user holds everywhere (a role with management permissions opens this console)."
+        onSaved={() => refetch({ requestPolicy: "network-only" })}
+      />
+      <OrganizationsCard holder={{ kind: "user", id: user.id }} />
       {user.identities && user.identities.length > 0 && (
         <Card withBorder>
           <Title order={2} size="h4">Identities</Title>
@@ -61,7 +58,15 @@ export function UserPage() {
           ))}
         </Card>
       )}
-      <DeleteUserCard user={user} />
+      {writable && (
+        <DeleteCard
+          noun="user"
+          name={userLabel(user)}
+          consequence="Their identities, memberships and roles go with them."
+          remove={() => remove({ id: user.id })}
+          leaveTo="/users"
+        />
+      )}
     </Stack>
   );
 }
@@ -75,8 +80,7 @@ interface Profile {
   customData?: Record<string, unknown> | null;
 }
 
-function UserProfile({ user }: { user: Profile }) {
-  const writable = useCan()("users:write");
+function UserProfile({ user, writable }: { user: Profile; writable: boolean }) {
   const [name, setName] = useState(user.name ?? "");
   const [primaryEmail, setPrimaryEmail] = useState(user.primaryEmail ?? "");
   const [username, setUsername] = useState(user.username ?? "");
@@ -107,58 +111,6 @@ function UserProfile({ user }: { user: Profile }) {
           )}
         </Stack>
       </form>
-    </Card>
-  );
-}
-
-function UserGlobalRoles({ userId, roleIds: initial, onDone }: { userId: string; roleIds: string[]; onDone: () => void }) {
-  const writable = useCan()("users:write");
-  const [roleIds, setRoleIds] = useState(initial);
-  const [{ error, fetching }, save] = useMutation(SetUserGlobalRoles);
-  return (
-    <Card withBorder>
-      <Stack>
-        <Title order={2} size="h4">Global roles</Title>
-        <Text size="sm" c="dimmed">API permissions the user holds everywhere (a role with management permissions opens this console).</Text>
-        {writable ? (
-          <>
-            <GlobalRolePicker type="USER" label="Global roles" value={roleIds} onChange={setRoleIds} />
-            <ErrorAlert error={error} />
-            <Group justify="flex-end">
-              <Button loading={fetching} onClick={() => void save({ input: { userId, roleIds } }).then((result) => { if (result.data) { notifications.show({ message: "Global roles saved." }); onDone(); } })}>
-                Save global roles
-              </Button>
-            </Group>
-          </>
-        ) : null}
-      </Stack>
-    </Card>
-  );
-}
-
-function DeleteUserCard({ user }: { user: Profile }) {
-  const writable = useCan()("users:write");
-  const navigate = useNavigate();
-  const [open, setOpen] = useState(false);
-  const [{ error, fetching }, remove] = useMutation(DeleteUser);
-  if (!writable) return null;
-  const label = userLabel(user);
-  return (
-    <Card withBorder>
-      <Stack align="flex-start">
-        <Title order={2} size="h4">Delete user</Title>
-        <Button color="red" onClick={() => setOpen(true)}>Delete user</Button>
-      </Stack>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Delete ${label}?`}>
-        <Stack>
-          <Text>Their identities, memberships and roles go with them.</Text>
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button color="red" loading={fetching} onClick={() => void remove({ id: user.id }).then(async (result) => { if (result.data) { setOpen(false); await navigate({ to: "/users" }); } })}>Delete</Button>
-          </Group>
-        </Stack>
-      </Modal>
     </Card>
   );
 }

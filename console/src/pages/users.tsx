@@ -1,13 +1,13 @@
 // Users: search, pages, create.
-import { Badge, Button, Checkbox, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
-import { useNavigate } from "@tanstack/react-router";
+import { Badge, Button, Checkbox, Text, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { ErrorAlert } from "../components/common.tsx";
+import { FormDialog } from "../components/common.tsx";
 import { ListPage, useSearchedPages } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 import { AnchorLink } from "../components/links.tsx";
+import { userLabel } from "../components/pickers.tsx";
 
 const UsersQuery = graphql(`
   query Users($search: String, $first: Int, $after: String, $last: Int, $before: String) {
@@ -40,7 +40,7 @@ export function UsersPage() {
           header: "Name",
           cell: (node) => (
             <AnchorLink to="/users/$userId" params={{ userId: node.id }}>
-              {node.name ?? node.username ?? node.primaryEmail ?? node.id}
+              {userLabel(node)}
             </AnchorLink>
           ),
         },
@@ -49,47 +49,29 @@ export function UsersPage() {
         { header: "MFA", cell: (node) => (node.mfaEnrolled ? <Badge>Enrolled</Badge> : <Text size="sm" c="dimmed">None</Text>) },
       ]}
     >
-      <CreateUserModal opened={creating} onClose={() => setCreating(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+      {creating && <CreateUserDialog onClose={() => setCreating(false)} onDone={() => refetch({ requestPolicy: "network-only" })} />}
     </ListPage>
   );
 }
 
-function CreateUserModal({ opened, onClose, onDone }: { opened: boolean; onClose: () => void; onDone: () => void }) {
-  const navigate = useNavigate();
+function CreateUserDialog({ onClose, onDone }: { onClose: () => void; onDone: () => void }) {
   const [name, setName] = useState("");
   const [primaryEmail, setPrimaryEmail] = useState("");
   const [username, setUsername] = useState("");
   const [mfaEnrolled, setMfaEnrolled] = useState(false);
-  const [{ error, fetching }, create] = useMutation(CreateUser);
-  const reset = () => {
-    setName("");
-    setPrimaryEmail("");
-    setUsername("");
-    setMfaEnrolled(false);
-  };
-  const submit = async (open: boolean) => {
+  const [creation, create] = useMutation(CreateUser);
+  const submit = async () => {
     const result = await create({ input: { name: name || undefined, primaryEmail: primaryEmail || undefined, username: username || undefined, mfaEnrolled } });
     if (!result.data) return;
-    reset();
     onClose();
     onDone();
-    if (open) await navigate({ to: "/users/$userId", params: { userId: result.data.createUser.id } });
   };
   return (
-    <Modal opened={opened} onClose={onClose} title="Create user">
-      <form onSubmit={(event) => { event.preventDefault(); void submit(false); }}>
-        <Stack>
-          <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
-          <TextInput label="Email" type="email" value={primaryEmail} onChange={(event) => setPrimaryEmail(event.currentTarget.value)} />
-          <TextInput label="Username" value={username} onChange={(event) => setUsername(event.currentTarget.value)} />
-          <Checkbox label="MFA enrolled" description="Whether the user has a second factor at your identity provider." checked={mfaEnrolled} onChange={(event) => setMfaEnrolled(event.currentTarget.checked)} />
-          <ErrorAlert error={error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={fetching}>Create</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog title="Create user" onClose={onClose} onSubmit={submit} submitLabel="Create" progress={creation}>
+      <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} data-autofocus />
+      <TextInput label="Email" type="email" value={primaryEmail} onChange={(event) => setPrimaryEmail(event.currentTarget.value)} />
+      <TextInput label="Username" value={username} onChange={(event) => setUsername(event.currentTarget.value)} />
+      <Checkbox label="MFA enrolled" description="Whether the user has a second factor at your identity provider." checked={mfaEnrolled} onChange={(event) => setMfaEnrolled(event.currentTarget.checked)} />
+    </FormDialog>
   );
 }
