@@ -1,14 +1,17 @@
-// `npx tsx bench/profile.ts [--backend postgres|embedded] [--seconds 10] [--out file.cpuprofile]`: a CPU profile of the
-// built server (`node --cpu-prof dist/cli.js serve`, production mode) under client_credentials
-// load (management token, then organization token, 8 connections), start-up excluded from
+// `npx tsx bench/profile.ts [--backend postgres|embedded] [--seconds 10] [--work tokens|member-page]
+// [--members 10000]`: a CPU profile of the built server (`node --cpu-prof dist/cli.js serve`,
+// production mode) under load at 8 connections, management token then organization token:
+// client_credentials (`tokens`) or the member page (`member-page`: 100 members of a
+// `--members` organization, test/support/world.ts's MEMBER_PAGE). Start-up is excluded from
 // nothing (the profile covers the process's life). Prints where the samples went: by component
 // (Gatehouse's code, each package, garbage collection, Node's internals) and the top functions by
 // self time. Build first (`npx tsc -p tsconfig.build.json`).
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { FORM, ROOT, basic, gatehouseEnv } from "./compare/harness.js";
+import { MEMBER_PAGE } from "../test/support/world.js";
+import { FORM, JSON_BODY, ROOT, accessToken, basic, gatehouseEnv } from "./compare/harness.js";
 import { freePort, startService } from "./compare/processes.js";
 import { seedGatehouse } from "./compare/world.js";
 import { admin, benchPostgresUrl, load } from "./support.js";
@@ -17,13 +20,17 @@ const { values } = parseArgs({
   options: {
     backend: { type: "string", default: "postgres" },
     seconds: { type: "string", default: "10" },
-    // Keeps the raw profile (for Chrome DevTools, or `--cpu-prof` frames by total time).
+    work: { type: "string", default: "tokens" },
+    members: { type: "string", default: "10000" },
+    /** Keep the .cpuprofile here (for Chrome DevTools or speedscope) instead of a temporary folder. */
     out: { type: "string" },
   },
 });
+if (values.work !== "tokens" && values.work !== "member-page") throw new Error("--work is tokens or member-page");
 const seconds = Number(values.seconds);
 const secret = "profile-secret-profile-secret-profile-secret";
-const profileDir = mkdtempSync(join(tmpdir(), "gatehouse-profile-"));
+const profileDir = values.out ?? mkdtempSync(join(tmpdir(), "gatehouse-profile-"));
+mkdirSync(profileDir, { recursive: true });
 const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-profile-data-"));
 const databaseName = `gatehouse_profile_${process.pid}`;
 const database: Record<string, string> =
@@ -32,10 +39,11 @@ const database: Record<string, string> =
     : { GATEHOUSE_DATA_DIR: dataDir };
 if (values.backend === "postgres") await admin(`CREATE DATABASE ${databaseName}`);
 
+const before = new Set(readdirSync(profileDir));
 try {
   const port = await freePort();
   const env = gatehouseEnv(port, database, secret);
-  const world = await seedGatehouse(env, 10);
+  const world = await seedGatehouse(env, values.work === "member-page" ? Number(values.members) : 10);
   const service = await startService({
     name: "gatehouse",
     args: ["--cpu-prof", "--cpu-prof-dir", profileDir, join(ROOT, "dist/cli.js"), "serve"],
@@ -43,31 +51,40 @@ try {
     port,
     ready: async (url) => (await fetch(`${url}/readyz`)).ok,
   });
-  const url = `${service.url}/oauth/token`;
-  for (const [name, client, params] of [
+  const tokenRequests = [
     ["management token", world.admin, { resource: world.managementResource, scope: "organizations:read" }],
     ["organization token", world.member, { organization_id: world.organizationId }],
-  ] as const) {
-    const result = await load({
-      url,
-      seconds,
+  ] as const;
+  for (const [name, client, params] of tokenRequests) {
+    const tokenRequest = {
+      path: "/oauth/token",
       headers: { ...FORM, authorization: basic(client) },
       body: new URLSearchParams({ grant_type: "client_credentials", ...params }).toString(),
-    });
-    console.log(`${name}: ${Math.round(result.requestsPerSecond)} tok/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`);
+    };
+    const request =
+      values.work === "tokens"
+        ? tokenRequest
+        : {
+            path: "/graphql",
+            headers: { ...JSON_BODY, authorization: `Bearer ${await accessToken(service, tokenRequest)}` },
+            body: JSON.stringify({ query: MEMBER_PAGE, variables: { id: world.organizationId, first: 100 } }),
+          };
+    const result = await load({ url: `${service.url}${request.path}`, seconds, headers: request.headers, body: request.body });
+    const unit = values.work === "tokens" ? "tok/s" : "req/s";
+    console.log(`${values.work}, ${name}: ${Math.round(result.requestsPerSecond)} ${unit}, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`);
   }
   await service.stop();
-  const profileFile = join(profileDir, readdirSync(profileDir)[0]!);
-  if (values.out) copyFileSync(profileFile, values.out);
-  report(JSON.parse(readFileSync(profileFile, "utf8")) as Profile);
+  const written = readdirSync(profileDir).filter((file) => !before.has(file));
+  report(JSON.parse(readFileSync(join(profileDir, written[0]!), "utf8")) as Profile);
+  console.log(`\nprofile: ${join(profileDir, written[0]!)}`);
 } finally {
-  rmSync(profileDir, { recursive: true, force: true });
+  if (!values.out) rmSync(profileDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
   if (values.backend === "postgres") await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
 }
 
 interface Profile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
   samples: number[];
 }
 
@@ -84,29 +101,16 @@ function report(profile: Profile) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byComponent = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  // Total time: a sample counts once for every distinct function on its stack.
-  const byFunctionTotal = new Map<string, number>();
-  const parents = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
-  const frameName = (id: number) => {
-    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
-    return `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^.*\/dist\//, "dist/")}:${lineNumber + 1}`;
-  };
   for (const id of profile.samples) {
-    const { functionName, url } = nodes.get(id)!.callFrame;
+    const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
     const name = component(url, functionName);
     byComponent.set(name, (byComponent.get(name) ?? 0) + 1);
-    const frame = frameName(id);
+    const frame = `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^.*\/dist\//, "dist/")}:${lineNumber + 1}`;
     byFunction.set(frame, (byFunction.get(frame) ?? 0) + 1);
-    const onStack = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) onStack.add(frameName(at));
-    for (const name of onStack) byFunctionTotal.set(name, (byFunctionTotal.get(name) ?? 0) + 1);
   }
   const total = profile.samples.length;
   const top = (map: Map<string, number>, n: number) =>
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => `  ${((100 * count) / total).toFixed(1).padStart(5)}%  ${name}`);
   console.log(`\n${total} samples, by component:\n${top(byComponent, 12).join("\n")}`);
   console.log(`\ntop functions by self time:\n${top(byFunction, 15).join("\n")}`);
-  byFunctionTotal.delete("(root) :0");
-  console.log(`\ntop functions by total time (self and callees):\n${top(byFunctionTotal, 25).join("\n")}`);
 }

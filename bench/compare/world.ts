@@ -33,6 +33,9 @@ export async function seedGatehouse(env: Record<string, string>, members: number
       permissions: ["read:organization", "read:members"],
     });
     await f.applicationMember(organization.id, application.id, [role.id]);
+    // Statistics, as a database in use has them: without, the planner guesses the organization
+    // holds a few dozen members, and both sides' plans (PostGraphile's too) are a matter of luck.
+    await db.pool.withSession((session) => session.query("ANALYZE"));
     return {
       managementResource,
       admin: { clientId: admin.clientId, clientSecret: admin.clientSecret! },
