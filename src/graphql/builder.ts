@@ -76,13 +76,13 @@ export function createBuilder() {
           if (principal?.kind === "management") return seesMembers(principal.scopes, "users:read");
           if (principalUserId(principal) === userId) return true;
           if (principal?.kind !== "organization" || !principal.scopes.has("read:members")) return false;
-          return loaders.userMembership.load(`${principal.organizationId}:${userId}`);
+          return loaders.userMembership.isMember(principal.organizationId, userId);
         },
         applicationVisible: (applicationId) => {
           if (principal?.kind === "management") return seesMembers(principal.scopes, "applications:read");
           if (principal?.kind === "organization" && principal.subject.id === applicationId) return true;
           if (principal?.kind !== "organization" || !principal.scopes.has("read:applications")) return false;
-          return loaders.applicationMembership.load(`${principal.organizationId}:${applicationId}`);
+          return loaders.applicationMembership.isMember(principal.organizationId, applicationId);
         },
         membershipsVisible: ({ type, id }) => {
           if (principal?.kind === "management") return seesMembers(principal.scopes, type === "user" ? "users:read" : "applications:read");

@@ -16,6 +16,8 @@ import { type GraphQLContext, domain, organizationCaller } from "../context.js";
 import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 import { Organization } from "./organization.js";
 import { OrganizationRole } from "./template.js";
+import { Application } from "./applications.js";
+import { User } from "./users.js";
 
 const canReadMembers = inOrganization({
   permission: "read:members",
@@ -44,6 +46,33 @@ function permissionsOf(roles: { role: { scopes: { scope: { name: string } }[] } 
   return [...new Set(roles.flatMap(({ role }) => role.scopes.map(({ scope }) => scope.name)))].sort();
 }
 /**
+ * `OrganizationMember.user` and `OrganizationApplicationMember.application`: the relation, and the
+ * membership row it is read from recorded as read (`MembershipCheck`), so that `userVisible`
+ * (`applicationVisible`) asks nothing more of the database for an organization token's own
+ * members: on the member page that check would otherwise cost one more statement per request and
+ * a promise per member. The rule itself is unchanged — visible to an organization token when
+ * the user is a member of the token's organization — and only a row of that very membership,
+ * read in this request, answers it without a lookup.
+ */
+const memberUser = {
+  type: User,
+  select: (_args: unknown, _context: unknown, nested: (selection: true) => object) => ({ user: nested(true) }) as { user: object },
+  resolve: <U>(member: { organizationId: string; userId: string; user: U }, _args: unknown, context: GraphQLContext) => {
+    context.loaders.userMembership.readMembership(member.organizationId, member.userId);
+    return member.user;
+  },
+};
+const memberApplication = {
+  type: Application,
+  select: (_args: unknown, _context: unknown, nested: (selection: true) => object) =>
+    ({ application: nested(true) }) as { application: object },
+  resolve: <A>(member: { organizationId: string; applicationId: string; application: A }, _args: unknown, context: GraphQLContext) => {
+    context.loaders.applicationMembership.readMembership(member.organizationId, member.applicationId);
+    return member.application;
+  },
+};
+
+/**
  * Same relations and orders as the `roles` field and `OrganizationRole.organizationScopes`, so
  * Pothos merges them into one load; any difference (even an order) makes it re-read every member.
  */
@@ -60,7 +89,7 @@ export const OrganizationMember = builder.prismaObject("OrganizationMembership",
   auth: canReadMembers,
   fields: (t) => ({
     organization: t.relation("organization"),
-    user: t.relation("user"),
+    user: t.field(memberUser),
     roles: t.field({
       type: [OrganizationRole],
       description: "Their organization roles, by name.",
@@ -84,7 +113,7 @@ export const OrganizationApplicationMember = builder.prismaObject("OrganizationA
   auth: canReadApplications,
   fields: (t) => ({
     organization: t.relation("organization"),
-    application: t.relation("application"),
+    application: t.field(memberApplication),
     roles: t.field({
       type: [OrganizationRole],
       select: (_args, _context, nested) => ({
