@@ -1,11 +1,13 @@
 // `npx tsx bench/profile.ts [--backend postgres|embedded] [--seconds 10] [--work tokens|member-page]
-// [--members 10000]`: a CPU profile of the built server (`node --cpu-prof dist/cli.js serve`,
+// [--members 10000] [--cpu-only] [--out DIR]`: a CPU profile of the built server (`node --cpu-prof dist/cli.js serve`,
 // production mode) under load at 8 connections, management token then organization token:
 // client_credentials (`tokens`) or the member page (`member-page`: 100 members of a
 // `--members` organization, test/support/world.ts's MEMBER_PAGE). Start-up is excluded from
 // nothing (the profile covers the process's life). Prints where the samples went: by component
 // (Gatehouse's code, each package, garbage collection, Node's internals) and the top functions by
-// self time. Build first (`npx tsc -p tsconfig.build.json`).
+// self time. Each load also prints the server's CPU time per request (/proc/<pid>/stat), which a
+// loaded machine disturbs far less than requests per second: `--cpu-only` measures just that,
+// without the profiler, to compare two builds. Build first (`npx tsc -p tsconfig.build.json`).
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +24,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     work: { type: "string", default: "tokens" },
     members: { type: "string", default: "10000" },
+    /** No profiler: only the server's CPU time per request (comparable between builds under load). */
+    "cpu-only": { type: "boolean", default: false },
     /** Keep the .cpuprofile here (for Chrome DevTools or speedscope) instead of a temporary folder. */
     out: { type: "string" },
   },
@@ -46,7 +50,7 @@ try {
   const world = await seedGatehouse(env, values.work === "member-page" ? Number(values.members) : 10);
   const service = await startService({
     name: "gatehouse",
-    args: ["--cpu-prof", "--cpu-prof-dir", profileDir, join(ROOT, "dist/cli.js"), "serve"],
+    args: [...(values["cpu-only"] ? [] : ["--cpu-prof", "--cpu-prof-dir", profileDir]), join(ROOT, "dist/cli.js"), "serve"],
     env,
     port,
     ready: async (url) => (await fetch(`${url}/readyz`)).ok,
@@ -69,14 +73,21 @@ try {
             headers: { ...JSON_BODY, authorization: `Bearer ${await accessToken(service, tokenRequest)}` },
             body: JSON.stringify({ query: MEMBER_PAGE, variables: { id: world.organizationId, first: 100 } }),
           };
+    const cpuBefore = service.cpuMs();
     const result = await load({ url: `${service.url}${request.path}`, seconds, headers: request.headers, body: request.body });
+    const cpuPerRequest = (service.cpuMs() - cpuBefore) / Math.max(result.requests, 1);
     const unit = values.work === "tokens" ? "tok/s" : "req/s";
-    console.log(`${values.work}, ${name}: ${Math.round(result.requestsPerSecond)} ${unit}, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.errors} errors`);
+    console.log(
+      `${values.work}, ${name}: ${Math.round(result.requestsPerSecond)} ${unit}, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+        `${result.errors} errors; server CPU ${cpuPerRequest.toFixed(2)} ms per request`,
+    );
   }
   await service.stop();
-  const written = readdirSync(profileDir).filter((file) => !before.has(file));
-  report(JSON.parse(readFileSync(join(profileDir, written[0]!), "utf8")) as Profile);
-  console.log(`\nprofile: ${join(profileDir, written[0]!)}`);
+  if (!values["cpu-only"]) {
+    const written = readdirSync(profileDir).filter((file) => !before.has(file));
+    report(JSON.parse(readFileSync(join(profileDir, written[0]!), "utf8")) as Profile);
+    console.log(`\nprofile: ${join(profileDir, written[0]!)}`);
+  }
 } finally {
   if (!values.out) rmSync(profileDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });

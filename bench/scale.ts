@@ -26,7 +26,7 @@ import {
   send,
   startGatehouse,
 } from "./compare/harness.js";
-import type { Service } from "./compare/processes.js";
+import { type Service, freePort } from "./compare/processes.js";
 import { backgroundOrganizations, joinBackgroundOrganizations, organizationWithMembers } from "./seed.js";
 import { type LoadResult, admin, benchPostgresUrl } from "./support.js";
 
@@ -147,7 +147,7 @@ export async function benchScale(options: ScaleOptions): Promise<void> {
     const name = `gatehouse_scale_${size.organizations}_${process.pid}_${Date.now().toString(36)}`;
     const url = new URL(benchPostgresUrl);
     url.pathname = `/${name}`;
-    return { ...size, name, env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: "10" } };
+    return { ...size, name, env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: "10" }, port: 0 };
   });
   const services: Service[] = [];
   try {
@@ -157,13 +157,15 @@ export async function benchScale(options: ScaleOptions): Promise<void> {
       const started = Date.now();
       // The bulk INSERTs of a million rows outlast a request's statement_timeout (10 s): seeding
       // gets the longest one the option allows.
-      const seedEnv = { ...gatehouseEnv(0, database.env, secret), GATEHOUSE_OPERATION_TIMEOUT_MS: "600000" };
+      // The port is picked now: identity tokens signed while seeding name the server's issuer.
+      database.port = await freePort();
+      const seedEnv = { ...gatehouseEnv(database.port, database.env, secret), GATEHOUSE_OPERATION_TIMEOUT_MS: "600000" };
       worlds.push(await seed(seedEnv, database.organizations));
       console.log(
         `seeded ${database.label} (${(database.organizations * MEMBERSHIPS_PER_USER + 10_000 + HEAVY_USER_ORGANIZATIONS + 1).toLocaleString("en-US")} memberships) in ${Math.round((Date.now() - started) / 1000)} s`,
       );
     }
-    for (const database of databases) services.push(await startGatehouse(`Gatehouse (${database.label})`, database.env, secret));
+    for (const database of databases) services.push(await startGatehouse(`Gatehouse (${database.label})`, database.env, secret, database.port));
     const [small, large] = services as [Service, Service];
     const [smallWorld, largeWorld] = worlds as [World, World];
 

@@ -79,8 +79,9 @@ export function gatehouseEnv(port: number, database: Record<string, string>, sec
   };
 }
 
-export async function startGatehouse(name: string, database: Record<string, string>, secret: string): Promise<Service> {
-  const port = await freePort();
+/** `port`: one picked before (tokens signed in-process before the start then name the right issuer). */
+export async function startGatehouse(name: string, database: Record<string, string>, secret: string, port?: number): Promise<Service> {
+  port ??= await freePort();
   return startService({
     name,
     args: [join(ROOT, "dist/cli.js"), "serve"],

@@ -10,6 +10,8 @@ export interface Service {
   readonly pid: number;
   /** Resident memory now and at its peak (VmRSS, VmHWM), in MB. */
   memory(): { rssMb: number; peakMb: number };
+  /** CPU time the process has used so far (user + system, /proc/<pid>/stat), in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,14 @@ function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
     .split("\n")
     .find((l) => l.startsWith(`${field}:`));
   return Math.round(Number(line?.replace(/\D+/g, "") ?? 0) / 1024);
+}
+
+/** utime + stime of a process, in ms (the kernel counts in ticks of 1/100 s on Linux). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at the state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function exited(child: ChildProcess, ms: number): Promise<boolean> {
@@ -87,6 +97,7 @@ export async function startService(options: {
       child.exitCode === null && child.signalCode === null
         ? { rssMb: statusMb(pid, "VmRSS"), peakMb: statusMb(pid, "VmHWM") }
         : { rssMb: Number.NaN, peakMb: Number.NaN },
+    cpuMs: () => cpuMsOf(pid),
     async stop() {
       stopping = true;
       child.kill("SIGTERM");
