@@ -1,5 +1,5 @@
 // `npx tsx bench/profile.ts [--backend postgres|embedded] [--seconds 10] [--work tokens|member-page]
-// [--members 10000] [--cpu-only] [--out DIR]`: a CPU profile of the built server (`node --cpu-prof dist/cli.js serve`,
+// [--members 10000] [--cpu-only] [--out file.cpuprofile]`: a CPU profile of the built server (`node --cpu-prof dist/cli.js serve`,
 // production mode) under load at 8 connections, management token then organization token:
 // client_credentials (`tokens`) or the member page (`member-page`: 100 members of a
 // `--members` organization, test/support/world.ts's MEMBER_PAGE). Start-up is excluded from
@@ -8,7 +8,7 @@
 // self time. Each load also prints the server's CPU time per request (/proc/<pid>/stat), which a
 // loaded machine disturbs far less than requests per second: `--cpu-only` measures just that,
 // without the profiler, to compare two builds. Build first (`npx tsc -p tsconfig.build.json`).
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -26,15 +26,14 @@ const { values } = parseArgs({
     members: { type: "string", default: "10000" },
     /** No profiler: only the server's CPU time per request (comparable between builds under load). */
     "cpu-only": { type: "boolean", default: false },
-    /** Keep the .cpuprofile here (for Chrome DevTools or speedscope) instead of a temporary folder. */
+    // Keeps the raw profile (for Chrome DevTools, or `--cpu-prof` frames by total time).
     out: { type: "string" },
   },
 });
 if (values.work !== "tokens" && values.work !== "member-page") throw new Error("--work is tokens or member-page");
 const seconds = Number(values.seconds);
 const secret = "profile-secret-profile-secret-profile-secret";
-const profileDir = values.out ?? mkdtempSync(join(tmpdir(), "gatehouse-profile-"));
-mkdirSync(profileDir, { recursive: true });
+const profileDir = mkdtempSync(join(tmpdir(), "gatehouse-profile-"));
 const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-profile-data-"));
 const databaseName = `gatehouse_profile_${process.pid}`;
 const database: Record<string, string> =
@@ -43,7 +42,6 @@ const database: Record<string, string> =
     : { GATEHOUSE_DATA_DIR: dataDir };
 if (values.backend === "postgres") await admin(`CREATE DATABASE ${databaseName}`);
 
-const before = new Set(readdirSync(profileDir));
 try {
   const port = await freePort();
   const env = gatehouseEnv(port, database, secret);
@@ -86,18 +84,18 @@ try {
   }
   await service.stop();
   if (!values["cpu-only"]) {
-    const written = readdirSync(profileDir).filter((file) => !before.has(file));
-    report(JSON.parse(readFileSync(join(profileDir, written[0]!), "utf8")) as Profile);
-    console.log(`\nprofile: ${join(profileDir, written[0]!)}`);
+    const profileFile = join(profileDir, readdirSync(profileDir)[0]!);
+    if (values.out) copyFileSync(profileFile, values.out);
+    report(JSON.parse(readFileSync(profileFile, "utf8")) as Profile);
   }
 } finally {
-  if (!values.out) rmSync(profileDir, { recursive: true, force: true });
+  rmSync(profileDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
   if (values.backend === "postgres") await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
 }
 
 interface Profile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
 }
 
@@ -114,16 +112,29 @@ function report(profile: Profile) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byComponent = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  for (const id of profile.samples) {
+  // Total time: a sample counts once for every distinct function on its stack.
+  const byFunctionTotal = new Map<string, number>();
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const frameName = (id: number) => {
     const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
+    return `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^.*\/dist\//, "dist/")}:${lineNumber + 1}`;
+  };
+  for (const id of profile.samples) {
+    const { functionName, url } = nodes.get(id)!.callFrame;
     const name = component(url, functionName);
     byComponent.set(name, (byComponent.get(name) ?? 0) + 1);
-    const frame = `${functionName || "(anonymous)"} ${url.replace(/^.*node_modules\//, "").replace(/^.*\/dist\//, "dist/")}:${lineNumber + 1}`;
+    const frame = frameName(id);
     byFunction.set(frame, (byFunction.get(frame) ?? 0) + 1);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) onStack.add(frameName(at));
+    for (const name of onStack) byFunctionTotal.set(name, (byFunctionTotal.get(name) ?? 0) + 1);
   }
   const total = profile.samples.length;
   const top = (map: Map<string, number>, n: number) =>
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => `  ${((100 * count) / total).toFixed(1).padStart(5)}%  ${name}`);
   console.log(`\n${total} samples, by component:\n${top(byComponent, 12).join("\n")}`);
   console.log(`\ntop functions by self time:\n${top(byFunction, 15).join("\n")}`);
+  byFunctionTotal.delete("(root) :0");
+  console.log(`\ntop functions by total time (self and callees):\n${top(byFunctionTotal, 25).join("\n")}`);
 }
