@@ -5,9 +5,9 @@ import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { isDatabaseUnavailable } from "../db/errors.js";
 import { serviceUnavailableHttp } from "./errors.js";
 
-function withCode(error: unknown, code: string): unknown {
-  if (!(error instanceof GraphQLError) || error.extensions?.code) return error;
-  return new GraphQLError(error.message, {
+function withCode(error: unknown, code: string, message = (error as Error).message): unknown {
+  if (!(error instanceof GraphQLError) || (error.extensions?.code && message === error.message)) return error;
+  return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
@@ -17,11 +17,20 @@ function withCode(error: unknown, code: string): unknown {
   });
 }
 
+/**
+ * graphql-js names the token a syntax error stopped at, quoting a string literal whole
+ * (`Expected Name, found String "…".`): a document's strings can be long and hold secrets, so only
+ * the token's kind is kept (its line and column stay in `locations`).
+ */
+function withoutQuotedString(message: string): string {
+  return message.replace(/\b(String|BlockString) "[\s\S]*"(?=\.?$)/, "$1");
+}
+
 export function useErrorCodes(): Plugin {
   return {
     onParse() {
       return ({ result, replaceParseResult }) => {
-        if (result instanceof Error) replaceParseResult(withCode(result, "GRAPHQL_PARSE_FAILED"));
+        if (result instanceof Error) replaceParseResult(withCode(result, "GRAPHQL_PARSE_FAILED", withoutQuotedString(result.message)));
       };
     },
     onValidate() {

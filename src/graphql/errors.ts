@@ -65,7 +65,7 @@ export function maskError(error: unknown, message: string): Error {
   if (error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
     // Errors graphql-js raises before execution get their code from useErrorCodes; one raised in
     // a resolver without a code is a bug.
-    if (!path || error.extensions?.code) return withoutOriginalError(error);
+    if (!path || error.extensions?.code) return withoutQuotedInput(withoutOriginalError(error));
   }
   return new GraphQLError(message, { path, extensions: { code: "INTERNAL_SERVER_ERROR" } });
 }
@@ -110,6 +110,23 @@ function withHttp(error: GraphQLError, http: typeof serviceUnavailableHttp): Gra
  * error, and V8 quotes the body in that message: the caller's input (a password, a token) would
  * come back in the response, and into any log that records responses.
  */
+/**
+ * Yoga's refusals that quote the request body, by their message (the only signal they carry), with
+ * words that quote nothing: a refused body is never echoed, however long or whatever it holds.
+ */
+const QUOTING_REFUSALS: { pattern: RegExp; message: string }[] = [
+  {
+    pattern: /^Unexpected parameter "[\s\S]*" in the request body\.$/,
+    message: "The request body has a parameter GraphQL over HTTP does not define: only query, operationName, variables and extensions.",
+  },
+];
+
+function withoutQuotedInput(error: GraphQLError): GraphQLError {
+  const refusal = QUOTING_REFUSALS.find(({ pattern }) => pattern.test(error.message));
+  if (!refusal) return error;
+  return new GraphQLError(refusal.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: error.extensions });
+}
+
 function withoutOriginalError(error: GraphQLError): GraphQLError {
   if (!error.extensions?.originalError) return error;
   const { originalError: _echo, ...extensions } = error.extensions;

@@ -77,8 +77,14 @@ export function createGraphQL({ schema, services, changes, logger, onOperation =
       info: (...args) => logger.info({ args }, "graphql"),
       warn: (...args) => logger.warn({ args }, "graphql"),
       // Refusals (GatehouseErrors) are answers, not failures: only unexpected errors are errors.
-      error: (...args) =>
-        args.every(isRefusal) ? logger.debug({ err: args[0] }, "graphql refusal") : logger.error({ err: args[0] }, "graphql error"),
+      error: (...args) => {
+        if (args.every(isRefusal)) return logger.debug({ err: args[0] }, "graphql refusal");
+        // A request refused before it became an operation (a body that is not JSON, a parameter
+        // GraphQL over HTTP does not define, …): its error can quote the body (the JSON parser's
+        // message does), so only its code and status are logged.
+        if (args.every(isRequestRefusal)) return logger.debug({ refusals: args.map(refusalOf) }, "graphql request refused");
+        logger.error({ err: args[0] }, "graphql error");
+      },
     },
     plugins: [
       useOperationObservability(onOperation),
@@ -107,6 +113,16 @@ export function createGraphQL({ schema, services, changes, logger, onOperation =
       };
     },
   });
+}
+
+/** Yoga's refusal of a malformed request: no path (nothing executed), an HTTP status below 500. */
+function isRequestRefusal(error: unknown): error is GraphQLError {
+  const status = error instanceof GraphQLError && !error.path ? (error.extensions?.http as { status?: unknown } | undefined)?.status : undefined;
+  return typeof status === "number" && status < 500;
+}
+
+function refusalOf(error: GraphQLError): { code: unknown; status: unknown } {
+  return { code: error.extensions.code, status: (error.extensions.http as { status?: unknown }).status };
 }
 
 function isRefusal(error: unknown): boolean {

@@ -4,6 +4,7 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/logger.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 /** A raw TCP client: what it sends, everything it received, and when the server closed it. */
@@ -137,6 +138,41 @@ describe("request bodies", () => {
     const text = await response.text();
     expect(text).not.toContain(secret);
     expect(JSON.parse(text)).toEqual({ errors: [{ message: "POST body sent invalid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+  });
+});
+
+describe("malformed requests", () => {
+  const SECRET = "hunter2-secret-password";
+  const lines: string[] = [];
+  let server: TestServer;
+  beforeAll(async () => {
+    // Every log line, at the most detailed level.
+    server = await startTestServer({ logger: createLogger("trace", { write: (line: string) => void lines.push(line) }) });
+  });
+  afterAll(() => server.close());
+
+  const bodies: [string, string, string][] = [
+    ["not JSON", "application/json", `{"query": "{ serverInfo { version } }", "variables": { "password": ${SECRET}`],
+    ["JSON that is not an object", "application/json", JSON.stringify(SECRET)],
+    ["a parameter GraphQL over HTTP does not define", "application/json", JSON.stringify({ query: "{ serverInfo { version } }", [SECRET]: 1 })],
+    ["variables that are not an object", "application/json", JSON.stringify({ query: "{ serverInfo { version } }", variables: SECRET })],
+    ["a batch", "application/json", JSON.stringify([{ query: SECRET }])],
+    ["a document stopped at a string", "application/json", JSON.stringify({ query: `{ organization "${SECRET}" }` })],
+    ["a document stopped at a block string", "application/json", JSON.stringify({ query: `{ organization """${SECRET}""" }` })],
+    ["a document of two strings", "application/json", JSON.stringify({ query: `"x" "${SECRET}"` })],
+    ["a form", "application/x-www-form-urlencoded", `query=${SECRET}`],
+  ];
+
+  it.each(bodies)("(%s) are refused with a code, quoting nothing of the request in the response or in any log line", async (_what, type, body) => {
+    lines.length = 0;
+    const response = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": type, accept: "application/json" }, body });
+    expect(response.status).toBeGreaterThanOrEqual(200);
+    expect(response.status).toBeLessThan(500);
+    const text = await response.text();
+    expect(text).not.toContain(SECRET);
+    expect((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toMatch(/^[A-Z_]+$/);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.filter((line) => line.includes(SECRET))).toEqual([]);
   });
 });
 
