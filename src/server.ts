@@ -9,6 +9,9 @@ import { prepareDatabase } from "./db/prepare.js";
 import { logTemplateLookup } from "./db/template.js";
 import { OperatorError } from "./errors.js";
 import { type AuthServices, createAuthServices } from "./auth/services.js";
+import { AuditBatcher } from "./domain/audit-batch.js";
+import { DenialAggregator } from "./domain/audit-denials.js";
+import { recordAuditOnly } from "./domain/audit.js";
 import { AuditRetention } from "./domain/audit-retention.js";
 import { buildSchema } from "./graphql/schema/index.js";
 import { createGraphQL } from "./graphql/yoga.js";
@@ -72,6 +75,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const worker = await WebhookWorker.start({ db, config: config.webhooks, sealer: services.webhookSecrets, logger, registry: metrics.registry });
     webhooks = worker;
     const auditRetention = new AuditRetention(db.background, config.audit.retentionDays, logger);
+    const deniedRows = new AuditBatcher((events) => recordAuditOnly(services.db.prisma, events));
+    const denials = new DenialAggregator((event) => deniedRows.record(event), config.audit.denialWindowMs, (error) =>
+      logger.error({ err: error }, "could not record counted token denials"),
+    );
     const yoga = createGraphQL({
       schema,
       services,
@@ -83,7 +90,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       },
     });
     const development = config.mode === "development" ? createDevelopmentAccess() : undefined;
-    handle = await createRequestListener({ services, metrics, migrations, yoga, logger, development });
+    handle = await createRequestListener({ services, metrics, migrations, yoga, logger, denials, development });
     // The CLI finds the running server (and its secret) here, so `gatehouse token` needs no database.
     const unpublish =
       development && !config.dataDir.startsWith("memory://")
@@ -93,7 +100,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },
       "Gatehouse is listening",
     );
-    const stop = gracefulStop(server, feed, worker, auditRetention, db, config.server.shutdownTimeoutMs, logger);
+    const stop = gracefulStop(server, feed, worker, auditRetention, denials, db, config.server.shutdownTimeoutMs, logger);
     auditRetention.start();
     return {
       url,
@@ -170,6 +177,7 @@ function gracefulStop(
   changes: ChangeFeed,
   webhooks: WebhookWorker,
   auditRetention: AuditRetention,
+  denials: DenialAggregator,
   db: Database,
   timeoutMs: number,
   logger: Logger,
@@ -198,6 +206,8 @@ function gracefulStop(
       // Attempts under way are aborted and their deliveries given back, due at once for any replica.
       await webhooks.stop();
       await auditRetention.stop();
+      // No request is in flight any more: the window's counted denials are final.
+      await denials.close();
       await db.close();
       logger.info("stopped");
     })();

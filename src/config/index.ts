@@ -98,7 +98,7 @@ export interface Config {
   branding: { maxBytes: number };
   webhooks: WebhookConfig;
   /** The audit trail (src/domain/audit-retention.ts). */
-  audit: { retentionDays: number };
+  audit: { retentionDays: number; denialWindowMs: number };
   /** The web console: served at `path` when enabled; `signIn` names the identity provider it uses. */
   console: { enabled: boolean; path: string; signIn: ConsoleSignInConfig | undefined };
 }
@@ -250,7 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       pollMs: v.webhookPollMs,
       retentionHours: v.webhookRetentionHours,
     },
-    audit: { retentionDays: v.auditRetentionDays },
+    audit: { retentionDays: v.auditRetentionDays, denialWindowMs: v.auditDenialWindowSeconds * 1000 },
     console: { enabled: v.console, path: v.consolePath, signIn: consoleSignIn },
   };
 }

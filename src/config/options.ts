@@ -601,6 +601,15 @@ export const optionSpecs = {
     defaultValue: "365",
     schema: positiveInt(36_500),
   }),
+  auditDenialWindowSeconds: option({
+    env: "GATEHOUSE_AUDIT_DENIAL_WINDOW_SECONDS",
+    flag: "audit-denial-window-seconds",
+    valueName: "<seconds>",
+    description:
+      "Refused token requests are audited in groups (client, source address, error) per window of this length: a group's first denial gets its own `token.denied` row at once, the rest of the window one row with their `count`. 0: a row for every denial.",
+    defaultValue: "60",
+    schema: integerBetween(0, 3600),
+  }),
   logLevel: option({
     env: "LOG_LEVEL",
     flag: "log-level",

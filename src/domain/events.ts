@@ -89,7 +89,17 @@ const userChange = { audience: "management", management: ["users:read"], organiz
 const applicationChange = { audience: "management", management: ["applications:read"], organization: [], version: 1, targetType: "application" } as const;
 const webhookEndpoint = { audience: "management", management: ["webhooks:read"], organization: [], version: 1, targetType: "webhook_endpoint" } as const;
 const tokenIssued = z.object({ grantType: z.string(), audience: z.string(), scope: z.array(z.string()), clientId: z.string() });
-const tokenDenied = z.object({ grantType: z.string().nullable(), error: z.string(), description: z.string().optional() });
+const tokenDenied = z.object({
+  grantType: z.string().nullable(),
+  error: z.string(),
+  description: z.string().optional(),
+  // Repeated denials are counted (src/domain/audit-denials.ts): who they came from, how many this row stands for, when.
+  clientId: z.string().nullable().optional(),
+  address: z.string().optional(),
+  count: z.number().int().optional(),
+  firstAt: z.string().optional(),
+  lastAt: z.string().optional(),
+});
 
 export const events = {
   "organization.created": { ...organizationRead, organization: ["read:organization"], version: 1, targetType: "organization", description: "An organization was created", data: named },

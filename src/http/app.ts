@@ -10,6 +10,7 @@ import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { routePath } from "hono/route";
 import type { AuthServices } from "../auth/services.js";
+import type { DenialAggregator } from "../domain/audit-denials.js";
 import { type Migration, migrationStatus } from "../db/migrate.js";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAsset } from "../graphql/graphiql.js";
 import { GRAPHQL_PATH, type GatehouseYoga } from "../graphql/yoga.js";
@@ -31,6 +32,8 @@ export interface AppDependencies {
   migrations: Migration[];
   yoga: GatehouseYoga;
   logger: Logger;
+  /** Refused token requests, counted (the server writes the last window's counts when it stops). */
+  denials: DenialAggregator;
   /** Development mode only: opens the development endpoints (`/dev/…`) to local callers holding its secret. */
   development?: DevelopmentAccess;
 }
@@ -43,9 +46,9 @@ const OAUTH_CORS = { origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 };
  * WHATWG Request per token), then the Hono app. Both serve the one token endpoint.
  */
 export async function createRequestListener(dependencies: AppDependencies): Promise<RequestListener> {
-  const { services, metrics, logger } = dependencies;
+  const { services, metrics, logger, denials } = dependencies;
   const limits = new TokenRateLimits(services.config.tokenRateLimits);
-  const endpoint = createTokenEndpoint(services, logger, metrics);
+  const endpoint = createTokenEndpoint(services, logger, metrics, denials);
   const tokens: TokenEndpoint = (request) => limits.around(request, endpoint);
   const app = createApp(dependencies, tokens);
   const hono = getRequestListener(app.fetch);

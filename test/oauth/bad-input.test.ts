@@ -13,7 +13,10 @@ let server: TestServer;
 
 beforeAll(async () => {
   idp = await startIdentityProvider();
-  server = await startTestServer({ env: { GATEHOUSE_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]) } });
+  server = await startTestServer({
+    // A row for every denial (no counting of repeats), so that each denial here is seen audited.
+    env: { GATEHOUSE_TRUSTED_ISSUERS: JSON.stringify([idp.trustedIssuer()]), GATEHOUSE_AUDIT_DENIAL_WINDOW_SECONDS: "0" },
+  });
 });
 afterAll(async () => {
   await server.close();

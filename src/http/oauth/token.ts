@@ -5,7 +5,8 @@
 //
 // Parse validates every parameter before use (params.ts); each grant type is a module of its own
 // (grants/); the domain decides what the token grants and `auth/` signs it (services.tokens);
-// errors become OAuth errors in one place (errors.ts). Every grant and every denial is audited.
+// errors become OAuth errors in one place (errors.ts). Every grant and every denial is audited
+// (repeated denials counted into one row per window: src/domain/audit-denials.ts).
 //
 // The endpoint reads plain values (TokenHttpRequest) and answers plain values (TokenHttpResponse),
 // so that both of its transports serve it: Node's request listener directly for the common case
@@ -14,6 +15,7 @@ import { DATABASE_RETRY_AFTER_SECONDS } from "../../db/errors.js";
 import type { AuthServices } from "../../auth/services.js";
 import { type AuditOnlyEventInput, recordAuditOnly } from "../../domain/audit.js";
 import { AuditBatcher } from "../../domain/audit-batch.js";
+import type { DenialAggregator, DeniedEvent } from "../../domain/audit-denials.js";
 import type { IssuedToken } from "../../domain/tokens/issue.js";
 import type { Logger } from "../../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -48,7 +50,7 @@ export interface TokenHttpResponse {
 
 export type TokenEndpoint = (request: TokenHttpRequest) => Promise<TokenHttpResponse>;
 
-export function createTokenEndpoint(services: AuthServices, logger: Logger, metrics: Metrics): TokenEndpoint {
+export function createTokenEndpoint(services: AuthServices, logger: Logger, metrics: Metrics, denials: DenialAggregator): TokenEndpoint {
   // Token audit rows go in group commits; each response waits for its own row.
   const audit = new AuditBatcher((events) => recordAuditOnly(services.db.prisma, events));
   return async (request: TokenHttpRequest): Promise<TokenHttpResponse> => {
@@ -66,7 +68,7 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger, metr
       return respond(grant, token);
     } catch (caught) {
       const error = oauthErrorOf(caught) ?? unexpected(caught, logger);
-      await audit.record(deniedEvent(attempt, error)).catch((auditError: unknown) =>
+      await denials.record(deniedEvent(attempt, error), { clientId: claimedClient(attempt), address: request.address }).catch((auditError: unknown) =>
         logger.error({ err: auditError }, "could not record a token denial"),
       );
       metrics.tokens.inc({ grant_type: knownGrantType(attempt.params.get("grant_type")), outcome: error.code });
@@ -85,7 +87,7 @@ function issuedEvent(attempt: Attempt, grant: GrantType, token: IssuedToken, cli
   };
 }
 
-function deniedEvent(attempt: Attempt, error: OAuthError): AuditOnlyEventInput {
+function deniedEvent(attempt: Attempt, error: OAuthError): DeniedEvent {
   const organizationId = attempt.params.get("organization_id");
   return {
     actor: attempt.actor,
@@ -93,6 +95,11 @@ function deniedEvent(attempt: Attempt, error: OAuthError): AuditOnlyEventInput {
     ...(organizationId !== undefined ? { organizationId } : {}),
     data: { grantType: attempt.params.get("grant_type") ?? null, error: error.code, description: error.description },
   };
+}
+
+/** The client a refused request named: its form's client_id, or the application it authenticated as. */
+function claimedClient(attempt: Attempt): string | null {
+  return attempt.params.get("client_id") ?? (attempt.actor.startsWith("application:") ? attempt.actor.slice("application:".length) : null);
 }
 
 /** A label value from a fixed set: clients choose grant_type, and labels must stay few. */
