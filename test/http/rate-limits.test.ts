@@ -2,6 +2,7 @@
 // per address, each answered 429 with Retry-After before the endpoint runs. Windows of an hour, so
 // nothing here depends on how fast the machine is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/index.js";
 import { fixtures } from "../support/fixtures.js";
 import { adminClient, requestToken, type TokenResponse } from "../support/oauth.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -58,4 +59,16 @@ describe("failed client authentications per address", () => {
     expect(await guarded.db.prisma.auditEvent.count({ where: { action: "token.denied" } })).toBe(denials);
   });
 
+});
+
+describe("the defaults", () => {
+  // The performance goal (docs/performance.md): 4,000 tokens a second, from one client at one address.
+  const GOAL_PER_SECOND = 4000;
+
+  it("let one client at one address take tokens at the performance goal with half as much again to spare", () => {
+    const { perClient, perAddress } = loadConfig({ GATEHOUSE_MODE: "development" }).tokenRateLimits;
+    // A window starts at the first request: a steady rate uses rate × seconds of a window's allowance.
+    expect(perClient.points).toBeGreaterThanOrEqual(1.5 * GOAL_PER_SECOND * perClient.seconds);
+    expect(perAddress.points).toBeGreaterThanOrEqual(2 * 1.5 * GOAL_PER_SECOND * perAddress.seconds);
+  });
 });
