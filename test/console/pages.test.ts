@@ -85,6 +85,18 @@ describe("console pages", () => {
     await searchOrganizations.fill("GLOB");
     await row(page, "Organizations", "Globex").waitFor();
 
+    // An application's page and an API resource's page, with their (empty) lists.
+    await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Applications", exact: true }).click();
+    await page.getByRole("table", { name: "Applications", exact: true }).getByRole("link", { name: "Reporting job", exact: true }).click();
+    await page.getByRole("heading", { name: "Reporting job", level: 1, exact: true }).waitFor();
+    await page.getByText("No organizations yet.", { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Rotate secret", exact: true }).waitFor();
+    await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "API resources", exact: true }).click();
+    await page.getByRole("table", { name: "API resources", exact: true }).getByRole("link", { name: "Reports API", exact: true }).click();
+    await page.getByRole("heading", { name: "Reports API", level: 1, exact: true }).waitFor();
+    await page.getByRole("table", { name: "Permissions", exact: true }).waitFor();
+    await page.getByText("No permissions yet.", { exact: true }).waitFor();
+
     // Keyboard only: from the Organizations page, Tab to "Create organization", fill the form, submit with Enter.
     await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Organizations", exact: true }).click();
     await page.getByRole("heading", { name: "Organizations", level: 1, exact: true }).waitFor();

@@ -122,6 +122,13 @@ export function formatDate(iso: string): string {
   return new Date(iso).toLocaleString();
 }
 
+/** What a detail page shows until its item is there: the query's error, "not found", or nothing while loading. */
+export function NotLoaded({ data, error, noun }: { data: unknown; error: CombinedError | undefined; noun: string }) {
+  if (error) return <ErrorAlert error={error} />;
+  if (data) return <ErrorAlert title="Not found" error={`This ${noun} does not exist (any more).`} />;
+  return null;
+}
+
 /** What a mutation's button needs to know of it (urql's state). */
 export interface Progress {
   fetching: boolean;

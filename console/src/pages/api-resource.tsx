@@ -6,7 +6,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { DeleteCard, ErrorAlert } from "../components/common.tsx";
+import { DeleteCard, ErrorAlert, NotLoaded } from "../components/common.tsx";
 import { AnchorLink } from "../components/links.tsx";
 import { useSearchedPages } from "../components/list-page.tsx";
 import { PermissionList } from "../components/role-editor.tsx";
@@ -43,9 +43,7 @@ export function ApiResourcePage() {
   const [scopeDeletion, removeScope] = useMutation(DeleteResourceScope);
   const [, remove] = useMutation(DeleteApiResource);
   const resource = data?.apiResource;
-  if (error && !resource) return <ErrorAlert error={error} />;
-  if (data && !resource) return <ErrorAlert title="Not found" error="This API resource does not exist (any more)." />;
-  if (!resource) return null;
+  if (!resource) return <NotLoaded data={data} error={error} noun="API resource" />;
   const editable = writable && !resource.isBuiltIn;
   const reload = () => refetch({ requestPolicy: "network-only" });
   return (

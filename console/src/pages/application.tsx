@@ -6,7 +6,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { DeleteCard, ErrorAlert, JsonObjectField, parseJsonObject } from "../components/common.tsx";
+import { DeleteCard, ErrorAlert, JsonObjectField, NotLoaded, parseJsonObject } from "../components/common.tsx";
 import { AnchorLink } from "../components/links.tsx";
 import { GlobalRolesCard, OrganizationsCard } from "../components/memberships.tsx";
 import { graphql } from "../graphql.ts";
@@ -33,9 +33,7 @@ export function ApplicationPage() {
   const [{ data, error }, refetch] = useQuery({ query: ApplicationQuery, variables: { id: applicationId } });
   const [, remove] = useMutation(DeleteApplication);
   const application = data?.application;
-  if (error && !application) return <ErrorAlert error={error} />;
-  if (data && !application) return <ErrorAlert title="Not found" error="This application does not exist (any more)." />;
-  if (!application) return null;
+  if (!application) return <NotLoaded data={data} error={error} noun="application" />;
   return (
     <Stack maw={860}>
       <AnchorLink to="/applications" size="sm">← Applications</AnchorLink>

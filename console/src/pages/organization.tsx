@@ -9,7 +9,7 @@ import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
 import { applicationSubjects, AssignmentList, userSubjects } from "../components/assignments.tsx";
 import { BrandingCard } from "../components/branding.tsx";
-import { DeleteCard, ErrorAlert, JsonObjectField, parseJsonObject } from "../components/common.tsx";
+import { DeleteCard, ErrorAlert, JsonObjectField, NotLoaded, parseJsonObject } from "../components/common.tsx";
 import { InvitationsTab } from "../components/invitations.tsx";
 import { JitCard } from "../components/jit.tsx";
 import { AnchorLink } from "../components/links.tsx";
@@ -107,9 +107,7 @@ export function OrganizationPage() {
   const [tab, setTab] = useState<string | null>("members");
   useRefetchOnChange(OrganizationChanged, { organizationId }, () => refetch({ requestPolicy: "network-only" }));
   const organization = data?.organization;
-  if (error) return <ErrorAlert error={error} />;
-  if (data && !organization) return <ErrorAlert title="Not found" error="This organization does not exist (any more)." />;
-  if (!organization) return null;
+  if (!organization) return <NotLoaded data={data} error={error} noun="organization" />;
   return (
     <Stack>
       <AnchorLink to="/organizations" size="sm">

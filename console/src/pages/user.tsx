@@ -5,7 +5,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useCan } from "../auth/context.tsx";
-import { DeleteCard, ErrorAlert, JsonObjectField, parseJsonObject } from "../components/common.tsx";
+import { DeleteCard, ErrorAlert, JsonObjectField, NotLoaded, parseJsonObject } from "../components/common.tsx";
 import { AnchorLink } from "../components/links.tsx";
 import { GlobalRolesCard, OrganizationsCard } from "../components/memberships.tsx";
 import { userLabel } from "../components/pickers.tsx";
@@ -32,9 +32,7 @@ export function UserPage() {
   const [{ data, error }, refetch] = useQuery({ query: UserQuery, variables: { id: userId } });
   const [, remove] = useMutation(DeleteUser);
   const user = data?.user;
-  if (error && !user) return <ErrorAlert error={error} />;
-  if (data && !user) return <ErrorAlert title="Not found" error="This user does not exist (any more)." />;
-  if (!user) return null;
+  if (!user) return <NotLoaded data={data} error={error} noun="user" />;
   return (
     <Stack maw={860}>
       <AnchorLink to="/users" size="sm">← Users</AnchorLink>
