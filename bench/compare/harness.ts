@@ -102,8 +102,16 @@ export async function accessToken(service: Service, request: Request): Promise<s
   return ((await send(service, request)) as { access_token: string }).access_token;
 }
 
-export const run = (scenario: Scenario, seconds: number): Promise<LoadResult> =>
-  load({ url: `${scenario.service.url}${scenario.request.path}`, ...scenario.request, connections: CONNECTIONS, seconds });
+/** A timed run's result, with the server process's CPU time per request (load on the machine changes it little). */
+export interface RunResult extends LoadResult {
+  cpuMsPerRequest: number;
+}
+
+export async function run(scenario: Scenario, seconds: number): Promise<RunResult> {
+  const cpuBefore = scenario.service.cpuMs();
+  const result = await load({ url: `${scenario.service.url}${scenario.request.path}`, ...scenario.request, connections: CONNECTIONS, seconds });
+  return { ...result, cpuMsPerRequest: (scenario.service.cpuMs() - cpuBefore) / Math.max(result.requests, 1) };
+}
 
 export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -112,11 +120,12 @@ export const median = (values: number[]) => {
 };
 
 /** Median requests per second, p50 and p99 over rounds, and any errors. */
-export function describe(results: LoadResult[]): string {
+export function describe(results: RunResult[]): string {
   const errors = results.reduce((sum, r) => sum + r.errors, 0);
   return (
     `${Math.round(median(results.map((r) => r.requestsPerSecond))).toLocaleString("en-US")} req/s, ` +
-    `p50 ${median(results.map((r) => r.p50))} ms, p99 ${median(results.map((r) => r.p99))} ms` +
+    `p50 ${median(results.map((r) => r.p50))} ms, p99 ${median(results.map((r) => r.p99))} ms, ` +
+    `CPU ${median(results.map((r) => r.cpuMsPerRequest)).toFixed(2)} ms/req` +
     (errors ? `, **${errors} errors**` : "")
   );
 }

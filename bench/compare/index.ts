@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { MEMBER_PAGE } from "../../test/support/world.js";
-import { type LoadResult, admin, benchPostgresUrl } from "../support.js";
+import { admin, benchPostgresUrl } from "../support.js";
 import {
   CONNECTIONS,
   type Client,
@@ -18,6 +18,7 @@ import {
   JSON_BODY,
   ROOT,
   type Request,
+  type RunResult,
   type Scenario,
   BENCH_TOKEN_RATE_LIMITS_TEXT,
   accessToken,
@@ -391,8 +392,8 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
       console.log(`warming up ${scenarios.size} scenarios (${options.warmup} s each)…`);
       for (const scenario of scenarios) await run(scenario, options.warmup);
     }
-    const results = new Map<Row, { gatehouse: LoadResult[]; peer: LoadResult[]; ratios: number[] }>(
-      rows.map((row) => [row, { gatehouse: [], peer: [], ratios: [] }]),
+    const results = new Map<Row, { gatehouse: RunResult[]; peer: RunResult[]; ratios: number[]; cpuRatios: number[] }>(
+      rows.map((row) => [row, { gatehouse: [], peer: [], ratios: [], cpuRatios: [] }]),
     );
     for (let round = 0; round < options.rounds; round += 1) {
       console.log(`round ${round + 1} of ${options.rounds}…`);
@@ -406,6 +407,7 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
         result.gatehouse.push(gatehouse);
         result.peer.push(peer);
         result.ratios.push(gatehouse.requestsPerSecond / Math.max(peer.requestsPerSecond, 1));
+        result.cpuRatios.push(peer.cpuMsPerRequest / gatehouse.cpuMsPerRequest);
       }
     }
 
@@ -414,14 +416,18 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
         `${options.members.toLocaleString("en-US")}-member organization, page of ${PAGE_SIZE}; medians; ratio = Gatehouse ÷ peer (median of per-round ratios)`,
     );
     console.log(`Gatehouse's token rate limits: ${BENCH_TOKEN_RATE_LIMITS_TEXT}; load average (1, 5, 15 min) at the end: ${loadavg().map((n) => n.toFixed(2)).join(", ")}\n`);
-    console.log("| work | Gatehouse | peer | ratio | SQL statements per request (Gatehouse / peer) |");
-    console.log("|---|---|---|---|---|");
+    console.log(
+      "CPU ratio = the peer's server-process CPU time per request ÷ Gatehouse's (median of per-round ratios): what the " +
+        "throughput ratio tends to when both are CPU-bound; it counts neither PostgreSQL's backends nor the load driver\n",
+    );
+    console.log("| work | Gatehouse | peer | ratio | CPU ratio | SQL statements per request (Gatehouse / peer) |");
+    console.log("|---|---|---|---|---|---|");
     for (const row of rows) {
       const result = results.get(row)!;
       const statements = row.statements ? `${row.statements.gatehouse} / ${row.statements.peer}` : "—";
       console.log(
         `| ${row.work} | ${describe(result.gatehouse)} | ${row.peer.service.name}: ${describe(result.peer)} | ` +
-          `${median(result.ratios).toFixed(2)}× | ${statements} |`,
+          `${median(result.ratios).toFixed(2)}× | ${median(result.cpuRatios).toFixed(2)}× | ${statements} |`,
       );
     }
     console.log("\n| process | RSS at ready | peak RSS (VmHWM) |\n|---|---|---|");
