@@ -27,10 +27,10 @@ export interface OpenEmbeddedOptions {
   /** A data directory dump (PGlite `dumpDataDir`) to start from; tests use a migrated template. */
   loadDataDir?: Blob | File;
   /**
-   * Called under the folder's lock when the folder holds no database yet: a dump to create it from
-   * (the build's migrated template), or undefined to create it with initdb.
+   * Called under the folder's lock when it has no database folder yet (`pgdata`): may create it (a
+   * copy of the build's migrated template); when it does not, PGlite creates the database with initdb.
    */
-  createFrom?: () => Promise<Blob | undefined>;
+  createFrom?: (pgdata: string) => Promise<void>;
 }
 
 /**
@@ -53,11 +53,10 @@ export async function openEmbedded(dataDir: string, options: OpenEmbeddedOptions
   let pglite: PGlite;
   try {
     const pgdata = join(dataDir, "pgdata");
-    const isNew = !inMemory && !(await exists(join(pgdata, "PG_VERSION")));
-    const loadDataDir = options.loadDataDir ?? (isNew ? await options.createFrom?.() : undefined);
+    if (!inMemory && options.createFrom && !(await exists(pgdata))) await options.createFrom(pgdata);
     pglite = await PGlite.create(inMemory ? undefined : pgdata, {
       extensions: { citext },
-      ...(loadDataDir ? { loadDataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
   } catch (error) {
     await unlock?.();

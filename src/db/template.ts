@@ -1,10 +1,12 @@
-// The embedded database's template: a new, empty database with every migration applied, packed at
-// build time (`gatehouse build-template`, which `npm run build` and the Docker image's build run).
-// A new data folder is unpacked from it instead of running initdb and every migration, which took
-// most of a first start (seconds on a small machine). The template records the PGlite version and
-// the checksum of each migration it holds; one that does not match this build is not used, and the
-// folder is created and migrated as without a template. Never committed: it is built output.
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+// The embedded database's template: a new, empty database with every migration applied, written at
+// build time (`gatehouse build-template`, which `npm run build`, `npm install` and the Docker image's
+// build run). A new data folder is copied from it instead of running initdb and every migration,
+// which took most of a first start (seconds on a small machine). It is a data folder as PGlite
+// leaves it, so the copy is a plain file copy (unpacking a dump through PGlite's file system cost
+// a second more). The template records the PGlite version and the checksum of each migration it
+// holds; one that does not match this build is not used, and the folder is created and migrated as
+// without a template. Never committed: it is built output.
+import { cp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../logger.js";
@@ -15,16 +17,16 @@ import { type Migration, checksum, migrate } from "./migrate.js";
 export const defaultTemplateDir = fileURLToPath(new URL("../../embedded-template", import.meta.url));
 
 const MANIFEST = "manifest.json";
-const DATA = "pgdata.tar.gz";
+const PGDATA = "pgdata";
 
 interface Manifest {
-  /** PGlite's version: its PostgreSQL build writes the data folder. */
+  /** PGlite's version: its PostgreSQL build wrote the data folder. */
   pglite: string;
   migrations: { name: string; checksum: string }[];
 }
 
 export type TemplateLookup =
-  | { kind: "match"; dir: string; data: Blob; migrations: number }
+  | { kind: "match"; dir: string; migrations: number }
   | { kind: "absent"; dir: string }
   | { kind: "mismatch"; dir: string; reason: string };
 
@@ -34,13 +36,13 @@ async function pgliteVersion(): Promise<string> {
   return (JSON.parse(await readFile(packageJson, "utf8")) as { version: string }).version;
 }
 
-/** Builds the template in `dir`: an in-memory database, migrated, dumped (gzip). Returns its size in bytes. */
-export async function writeTemplate(dir: string, migrations: Migration[]): Promise<number> {
-  const embedded = await openEmbedded("memory://");
-  let dump: Blob;
+/** Builds the template in `dir`: a database created and migrated in a folder beside it, then moved in. */
+export async function writeTemplate(dir: string, migrations: Migration[]): Promise<void> {
+  const building = `${dir}.building`;
+  await rm(building, { recursive: true, force: true });
+  const embedded = await openEmbedded(building);
   try {
     await migrate(embedded.pool, migrations);
-    dump = await embedded.pglite.dumpDataDir("gzip");
   } finally {
     await embedded.close();
   }
@@ -48,14 +50,11 @@ export async function writeTemplate(dir: string, migrations: Migration[]): Promi
     pglite: await pgliteVersion(),
     migrations: migrations.map((migration) => ({ name: migration.name, checksum: checksum(migration.script) })),
   };
-  await mkdir(dir, { recursive: true });
-  // The manifest goes first and comes back last: a template interrupted half-way has none, so it is absent.
-  await rm(join(dir, MANIFEST), { force: true });
-  await writeFile(join(dir, `${DATA}.tmp`), Buffer.from(await dump.arrayBuffer()));
-  await rename(join(dir, `${DATA}.tmp`), join(dir, DATA));
-  await writeFile(join(dir, `${MANIFEST}.tmp`), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The manifest is written last: a template interrupted half-way has none, so it counts as absent.
+  await writeFile(join(building, `${MANIFEST}.tmp`), `${JSON.stringify(manifest, null, 2)}\n`);
+  await rm(dir, { recursive: true, force: true });
+  await rename(building, dir);
   await rename(join(dir, `${MANIFEST}.tmp`), join(dir, MANIFEST));
-  return dump.size;
 }
 
 /**
@@ -71,12 +70,7 @@ export async function findTemplate(dir: string, migrations: Migration[]): Promis
     return { kind: "mismatch", dir, reason: `its ${MANIFEST} cannot be read (${(error as Error).message})` };
   }
   const reason = await mismatch(manifest, migrations);
-  if (reason) return { kind: "mismatch", dir, reason };
-  try {
-    return { kind: "match", dir, data: new Blob([await readFile(join(dir, DATA))]), migrations: manifest.migrations.length };
-  } catch (error) {
-    return { kind: "mismatch", dir, reason: `its ${DATA} cannot be read (${(error as Error).message})` };
-  }
+  return reason ? { kind: "mismatch", dir, reason } : { kind: "match", dir, migrations: manifest.migrations.length };
 }
 
 async function mismatch(manifest: Manifest, migrations: Migration[]): Promise<string | undefined> {
@@ -92,14 +86,20 @@ async function mismatch(manifest: Manifest, migrations: Migration[]): Promise<st
 }
 
 /**
- * `createFrom` for a new embedded data folder: the template in `dir` when it matches `migrations`.
- * `report` hears what was found either way (the server logs it).
+ * `createFrom` for a new embedded data folder: copies the template in `dir` when it matches
+ * `migrations` (into a folder beside the target, renamed once complete, so an interrupted copy never
+ * looks like a database). `report` hears what was found either way (the server logs it).
  */
-export function fromTemplate(dir: string, migrations: Migration[], report: (lookup: TemplateLookup) => void): () => Promise<Blob | undefined> {
-  return async () => {
+export function fromTemplate(dir: string, migrations: Migration[], report: (lookup: TemplateLookup) => void): (pgdata: string) => Promise<void> {
+  return async (pgdata) => {
     const lookup = await findTemplate(dir, migrations);
+    if (lookup.kind === "match") {
+      const partial = `${pgdata}.partial`;
+      await rm(partial, { recursive: true, force: true });
+      await cp(join(dir, PGDATA), partial, { recursive: true });
+      await rename(partial, pgdata);
+    }
     report(lookup);
-    return lookup.kind === "match" ? lookup.data : undefined;
   };
 }
 
