@@ -2,11 +2,14 @@
 // BENCH_SECONDS sets the duration of each load run (default 10); BENCH_WEBHOOK_RATE the changes per second of `webhooks` (50).
 //   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build] [--only tokens|pages]
 //   npm run bench -- scale [--rounds 3] [--seconds 10] [--warmup 2] [--organizations 100000] [--build]
-// `compare` (Gatehouse beside oidc-provider and PostGraphile) and `scale` (a small database beside a
-// large one) start Gatehouse as separate processes and run only when named.
+//   npm run bench -- memory [--operations 50000] [--seconds 10] [--build]
+// `compare` (Gatehouse beside oidc-provider and PostGraphile), `scale` (a small database beside a
+// large one) and `memory` (memory under token load and the fuzz mix) start Gatehouse as separate
+// processes and run only when named.
 import { parseArgs } from "node:util";
 import { benchCompare } from "./compare/index.js";
 import { benchMembers } from "./members.js";
+import { benchMemory } from "./memory.js";
 import { benchScale } from "./scale.js";
 import { benchSubscriptions } from "./subscriptions.js";
 import { benchTokens } from "./tokens.js";
@@ -21,6 +24,7 @@ const { values, positionals: selected } = parseArgs({
     warmup: { type: "string", default: "2" },
     members: { type: "string", default: "10000" },
     organizations: { type: "string", default: "100000" },
+    operations: { type: "string", default: "50000" },
     build: { type: "boolean", default: false },
     only: { type: "string" },
   },
@@ -47,6 +51,10 @@ if (selected.includes("scale")) {
     organizations: Number(values.organizations),
     build: values.build,
   });
+}
+
+if (selected.includes("memory")) {
+  await benchMemory({ operations: Number(values.operations), seconds, build: values.build });
 }
 
 const benches: Record<string, (backend: Backend) => Promise<Record<string, string | number>[]>> = {
