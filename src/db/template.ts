@@ -6,8 +6,8 @@
 // a second more). The template records the PGlite version and the checksum of each migration it
 // holds; one that does not match this build is not used, and the folder is created and migrated as
 // without a template. Never committed: it is built output.
-import { cp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../logger.js";
 import { openEmbedded } from "./embedded.js";
@@ -36,10 +36,13 @@ async function pgliteVersion(): Promise<string> {
   return (JSON.parse(await readFile(packageJson, "utf8")) as { version: string }).version;
 }
 
-/** Builds the template in `dir`: a database created and migrated in a folder beside it, then moved in. */
+/**
+ * Builds the template in `dir`: a database created and migrated in a folder of its own beside it
+ * (two builds at once each have theirs), then moved in.
+ */
 export async function writeTemplate(dir: string, migrations: Migration[]): Promise<void> {
-  const building = `${dir}.building`;
-  await rm(building, { recursive: true, force: true });
+  await mkdir(dirname(dir), { recursive: true });
+  const building = await mkdtemp(`${dir}.building-`);
   const embedded = await openEmbedded(building);
   try {
     await migrate(embedded.pool, migrations);
@@ -52,9 +55,22 @@ export async function writeTemplate(dir: string, migrations: Migration[]): Promi
   };
   // The manifest is written last: a template interrupted half-way has none, so it counts as absent.
   await writeFile(join(building, `${MANIFEST}.tmp`), `${JSON.stringify(manifest, null, 2)}\n`);
-  await rm(dir, { recursive: true, force: true });
-  await rename(building, dir);
+  await replaceFolder(building, dir);
   await rename(join(dir, `${MANIFEST}.tmp`), join(dir, MANIFEST));
+}
+
+/** Moves `from` to `to`, replacing it; another build replacing it at the same moment makes one retry. */
+async function replaceFolder(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    await rm(to, { recursive: true, force: true });
+    try {
+      await rename(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 3 || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
+    }
+  }
 }
 
 /**
