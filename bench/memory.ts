@@ -50,14 +50,16 @@ async function seed(env: Record<string, string>): Promise<World> {
     const f = fixtures(db.prisma);
     const managementResource = config.tokens.managementResource;
     const adminApp = await bootstrap(db.prisma, managementResource);
-    const [ada, grace, acme, other, app] = await Promise.all([f.user(), f.user({ primaryEmail: "grace@example.test" }), f.organization(), f.organization(), f.application()]);
+    // The applications whose tokens the run uses are not among the ids the mix is given: it may rotate
+    // their secrets or delete them (it may still delete the organization; see tokens() below).
+    const [ada, grace, acme, other, app, tokenApp] = await Promise.all([f.user(), f.user({ primaryEmail: "grace@example.test" }), f.organization(), f.organization(), f.application(), f.application()]);
     const role = await f.organizationRole({ name: "fuzz-admin", permissions: ["read:organization", "read:members", "manage:members"] });
     const machineRole = await f.organizationRole({ name: "fuzz-machine", type: "MACHINE_TO_MACHINE", permissions: ["read:organization", "read:members", "manage:members"] });
-    await Promise.all([f.member(acme.id, ada.id, [role.id]), f.member(other.id, grace.id), f.applicationMember(acme.id, app.id, [machineRole.id])]);
+    await Promise.all([f.member(acme.id, ada.id, [role.id]), f.member(other.id, grace.id), f.applicationMember(acme.id, app.id), f.applicationMember(acme.id, tokenApp.id, [machineRole.id])]);
     return {
       managementResource,
       admin: { clientId: adminApp.clientId, clientSecret: adminApp.clientSecret! },
-      member: { clientId: app.id, clientSecret: app.secret },
+      member: { clientId: tokenApp.id, clientSecret: tokenApp.secret },
       organizationId: acme.id,
       ids: [ada.id, grace.id, acme.id, other.id, app.id, role.id],
     };
@@ -133,10 +135,12 @@ async function benchBackend(backend: Backend, options: MemoryBenchOptions) {
 
     const schema = buildSchema();
     const requests = fuzzRequests(schema, { ids: world.ids });
-    const tokens = async () => ({
+    // Renewed at each checkpoint; a token the mix made impossible (its organization deleted, its role
+    // changed) keeps the previous one, which then meets refusals like any other caller's.
+    const tokens = async (previous?: Record<FuzzRequest["token"], string | undefined>) => ({
       none: undefined,
-      management: await accessToken(running, tokenRequest(world, "management")),
-      organization: await accessToken(running, tokenRequest(world, "organization")),
+      management: await accessToken(running, tokenRequest(world, "management")).catch(() => previous?.management),
+      organization: await accessToken(running, tokenRequest(world, "organization")).catch(() => previous?.organization),
     });
     let current = await tokens();
     const rows: Record<string, string | number>[] = [];
@@ -164,7 +168,7 @@ async function benchBackend(backend: Backend, options: MemoryBenchOptions) {
       );
       sent = mark;
       await record(sent);
-      current = await tokens();
+      current = await tokens(current);
     }
     const summary = [...statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status === 0 ? "failed" : status}: ${count}`).join(", ");
     return { tokenRows, rows, summary };
