@@ -1,3 +1,5 @@
+import module from "node:module";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { createLogger } from "../logger.js";
@@ -16,9 +18,11 @@ export function addServeCommand(program: Command): void {
   ).action(async (options: { demo: boolean }, command: Command) => {
     const config = loadConfig(process.env, configFlags(command, ALL_OPTIONS));
     const logger = createLogger(config.logLevel);
+    useCompileCache(config.dataDir);
     // Loaded here: the GraphQL stack is the heaviest import, and other commands do not need it.
     const { startServer } = await import("../server.js");
     const running = await startServer(config, logger);
+    (module as CompileCache).flushCompileCache?.();
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       signals += 1;
@@ -54,4 +58,22 @@ export function addServeCommand(program: Command): void {
       }
     }
   });
+}
+
+/** Node 22.1+ only (`module.enableCompileCache`); @types/node 20 does not declare it. */
+interface CompileCache {
+  enableCompileCache?: (directory?: string) => unknown;
+  flushCompileCache?: () => void;
+}
+
+/**
+ * V8's compiled code of every module loaded from here on (the GraphQL stack, the bulk of what a start
+ * loads), kept in the data folder, so a restart reads it instead of compiling the modules again:
+ * compiling them was about a quarter of a restart's CPU. Node checks each entry against its module's
+ * source, so a new build recompiles what changed. Node 20 has no such cache (nothing happens there);
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ */
+function useCompileCache(dataDir: string): void {
+  if (dataDir.startsWith("memory://")) return;
+  (module as CompileCache).enableCompileCache?.(join(dataDir, "compile-cache"));
 }
