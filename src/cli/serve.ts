@@ -1,5 +1,4 @@
 import module from "node:module";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
 import { createLogger } from "../logger.js";
@@ -18,7 +17,7 @@ export function addServeCommand(program: Command): void {
   ).action(async (options: { demo: boolean }, command: Command) => {
     const config = loadConfig(process.env, configFlags(command, ALL_OPTIONS));
     const logger = createLogger(config.logLevel);
-    useCompileCache(config.dataDir);
+    useCompileCache();
     // Loaded here: the GraphQL stack is the heaviest import, and other commands do not need it.
     const { startServer } = await import("../server.js");
     const running = await startServer(config, logger);
@@ -68,12 +67,14 @@ interface CompileCache {
 
 /**
  * V8's compiled code of every module loaded from here on (the GraphQL stack, the bulk of what a start
- * loads), kept in the data folder, so a restart reads it instead of compiling the modules again:
+ * loads), kept in Node's compile-cache folder (NODE_COMPILE_CACHE, else `node-compile-cache` in the
+ * system's temporary folder), so a restart reads it instead of compiling the modules again:
  * compiling them was about a quarter of a restart's CPU. Node checks each entry against its module's
- * source, so a new build recompiles what changed. Node 20 has no such cache (nothing happens there);
+ * source, so a new build recompiles what changed. Not in the data folder: start-up must not create
+ * that folder before it has found the port free (test/cli/operator-errors.test.ts), and a server on
+ * PostgreSQL has no use for it. Node 20 has no such cache (nothing happens there);
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off.
  */
-function useCompileCache(dataDir: string): void {
-  if (dataDir.startsWith("memory://")) return;
-  (module as CompileCache).enableCompileCache?.(join(dataDir, "compile-cache"));
+function useCompileCache(): void {
+  (module as CompileCache).enableCompileCache?.();
 }
