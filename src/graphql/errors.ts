@@ -106,11 +106,6 @@ function withHttp(error: GraphQLError, http: typeof serviceUnavailableHttp): Gra
 }
 
 /**
- * Yoga copies the JSON parser's message into `extensions.originalError` of its "invalid JSON"
- * error, and V8 quotes the body in that message: the caller's input (a password, a token) would
- * come back in the response, and into any log that records responses.
- */
-/**
  * Yoga's refusals that quote the request body, by their message (the only signal they carry), with
  * words that quote nothing: a refused body is never echoed, however long or whatever it holds.
  */
@@ -127,6 +122,11 @@ function withoutQuotedInput(error: GraphQLError): GraphQLError {
   return new GraphQLError(refusal.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: error.extensions });
 }
 
+/**
+ * Yoga copies the JSON parser's message into `extensions.originalError` of its "invalid JSON"
+ * error, and V8 quotes the body in that message: the caller's input (a password, a token) would
+ * come back in the response, and into any log that records responses.
+ */
 function withoutOriginalError(error: GraphQLError): GraphQLError {
   if (!error.extensions?.originalError) return error;
   const { originalError: _echo, ...extensions } = error.extensions;
