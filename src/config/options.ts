@@ -440,7 +440,7 @@ export const optionSpecs = {
     flag: "token-rate-per-client",
     valueName: "<requests>/<seconds>",
     description:
-      "Token requests one client (HTTP Basic user name or `client_id`) may make per window at /oauth/token, per process; past it 429 `slow_down` with Retry-After. The default stays above the token benchmark's rate.",
+      "Token requests one authenticated client may make per window at /oauth/token, per process (wrong secrets sent with its id count against the sender's address, not the client); past it 429 `slow_down` with Retry-After. The default stays above the token benchmark's rate.",
     defaultValue: "100000/10",
     schema: rate,
   }),

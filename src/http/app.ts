@@ -48,7 +48,7 @@ const OAUTH_CORS = { origin: "*", allowMethods: ["GET", "POST"], maxAge: 600 };
 export async function createRequestListener(dependencies: AppDependencies): Promise<RequestListener> {
   const { services, metrics, logger, denials } = dependencies;
   const limits = new TokenRateLimits(services.config.tokenRateLimits);
-  const endpoint = createTokenEndpoint(services, logger, metrics, denials);
+  const endpoint = createTokenEndpoint(services, logger, metrics, denials, limits.admitClient);
   const tokens: TokenEndpoint = (request) => limits.around(request, endpoint);
   const app = createApp(dependencies, tokens);
   const hono = getRequestListener(app.fetch);

@@ -1,6 +1,6 @@
-// Rate limits on /oauth/token: per client, per source address, and failed client authentications
-// per address, each answered 429 with Retry-After before the endpoint runs. Windows of an hour, so
-// nothing here depends on how fast the machine is.
+// Rate limits on /oauth/token: per authenticated client, per source address, and failed client
+// authentications per address, each answered 429 with Retry-After. Windows of an hour, so nothing
+// here depends on how fast the machine is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/index.js";
 import { fixtures } from "../support/fixtures.js";
@@ -9,14 +9,16 @@ import { startTestServer, type TestServer } from "../support/server.js";
 
 let limited: TestServer;
 let guarded: TestServer;
+let perClient: TestServer;
 
 beforeAll(async () => {
-  [limited, guarded] = await Promise.all([
+  [limited, guarded, perClient] = await Promise.all([
     startTestServer({ env: { GATEHOUSE_TOKEN_RATE_PER_CLIENT: "3/3600", GATEHOUSE_TOKEN_RATE_PER_ADDRESS: "5/3600" } }),
     startTestServer({ env: { GATEHOUSE_TOKEN_FAILED_AUTH_PER_ADDRESS: "2/3600" } }),
+    startTestServer({ env: { GATEHOUSE_TOKEN_RATE_PER_CLIENT: "3/3600", GATEHOUSE_TOKEN_FAILED_AUTH_PER_ADDRESS: "5/3600" } }),
   ]);
 });
-afterAll(() => Promise.all([limited, guarded].map((server) => server.close())));
+afterAll(() => Promise.all([limited, guarded, perClient].map((server) => server.close())));
 
 const management = (server: TestServer) => ({
   grant_type: "client_credentials",
@@ -43,6 +45,26 @@ describe("requests per client and per address", () => {
     const params = { grant_type: "client_credentials", client_id: other.id, client_secret: other.secret, resource: "urn:none" };
     expect((await requestToken(limited, params)).status).not.toBe(429);
     expectSlowDown(await requestToken(limited, params));
+  });
+});
+
+describe("a client's budget", () => {
+  it("counts only requests that authenticated as the client: wrong secrets with its id do not use it up", async () => {
+    const [id, secret] = await adminClient(perClient);
+    // Four wrong secrets with the client's id (more than its budget of three), by form and by Basic.
+    for (const basic of [undefined, [id, "wrong"] as [string, string]]) {
+      for (let i = 0; i < 2; i++) {
+        const params = basic ? management(perClient) : { ...management(perClient), client_id: id, client_secret: "wrong" };
+        expect((await requestToken(perClient, params, basic ? { basic } : {})).body.error).toBe("invalid_client");
+      }
+    }
+    // The client still has its whole budget: three tokens, then slow_down, audited as a denial.
+    for (let i = 0; i < 3; i++) expect((await requestToken(perClient, management(perClient), { basic: [id, secret] })).status).toBe(200);
+    const refused = await requestToken(perClient, management(perClient), { basic: [id, secret] });
+    expectSlowDown(refused);
+    expect(refused.body.error_description).toMatch(/^too many token requests from this client; retry in \d+ seconds$/);
+    const denial = await perClient.db.prisma.auditEvent.findFirst({ where: { action: "token.denied", actor: `application:${id}` } });
+    expect(denial?.data).toMatchObject({ error: "slow_down", clientId: id });
   });
 });
 

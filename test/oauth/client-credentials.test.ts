@@ -174,6 +174,12 @@ describe("client_credentials refusals", () => {
       error: "invalid_request",
       error_description: "parameter scope is repeated",
     });
+    // A parameter Gatehouse does not read is not named: errors do not echo input.
+    const repeatedUnknown = new URLSearchParams([["grant_type", "client_credentials"], ["x-<b>", "1"], ["x-<b>", "2"]]);
+    expect((await requestToken(server, repeatedUnknown, { basic: [id, secret] })).body).toEqual({
+      error: "invalid_request",
+      error_description: "a parameter is repeated",
+    });
     const twoResources = new URLSearchParams([["grant_type", "client_credentials"], ["resource", management], ["resource", "https://x.test"]]);
     expect((await requestToken(server, twoResources, { basic: [id, secret] })).body.error).toBe("invalid_target");
   });
@@ -192,9 +198,10 @@ describe("client_credentials refusals", () => {
   });
 
   it("refuses unknown and missing grant types and non-form bodies", async () => {
-    expect((await requestToken(server, { grant_type: "password" })).body).toEqual({
+    // The description never repeats the caller's value.
+    expect((await requestToken(server, { grant_type: "password<script>" })).body).toEqual({
       error: "unsupported_grant_type",
-      error_description: "grant_type password is not supported",
+      error_description: "grant_type is not supported: use client_credentials or token exchange",
     });
     expect((await requestToken(server, { scope: "x" })).body).toEqual({ error: "invalid_request", error_description: "grant_type is required" });
     const json = await requestToken(server, { grant_type: "client_credentials" }, { contentType: "application/json" });

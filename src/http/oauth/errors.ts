@@ -13,6 +13,7 @@ export type OAuthErrorCode =
   | "invalid_scope"
   | "invalid_target"
   | "access_denied"
+  | "slow_down"
   | "server_error"
   | "temporarily_unavailable";
 
@@ -20,14 +21,20 @@ export class OAuthError extends Error {
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
+    /** `slow_down`: when to ask again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`${code}: ${description}`);
     this.name = "OAuthError";
   }
 
-  /** 401 for client authentication failures (with WWW-Authenticate), 503 while the database is unavailable, 500 for ours, else 400. */
-  get status(): 400 | 401 | 500 | 503 {
+  /**
+   * 401 for client authentication failures (with WWW-Authenticate), 429 for a client over its rate
+   * (RFC 8628's `slow_down`), 503 while the database is unavailable, 500 for ours, else 400.
+   */
+  get status(): 400 | 401 | 429 | 500 | 503 {
     if (this.code === "invalid_client") return 401;
+    if (this.code === "slow_down") return 429;
     if (this.code === "temporarily_unavailable") return 503;
     return this.code === "server_error" ? 500 : 400;
   }

@@ -48,7 +48,8 @@ export function parseTokenRequest(contentType: string | undefined, body: string)
     if (seen.has(name)) {
       throw name === "resource"
         ? new OAuthError("invalid_target", "only one resource per token request")
-        : new OAuthError("invalid_request", `parameter ${textProblem(name, 64) ? "(unprintable)" : name} is repeated`);
+        : // Only a parameter Gatehouse reads is named: errors do not echo input.
+          new OAuthError("invalid_request", isTokenParameter(name) ? `parameter ${name} is repeated` : "a parameter is repeated");
     }
     seen.add(name);
     if (isTokenParameter(name) && value !== "") params.set(name, checkedParameter(name, value));

@@ -1,11 +1,12 @@
 // POST /oauth/token: client credentials (RFC 6749 §4.4) and token exchange (RFC 8693), as named
 // steps (node-oidc-provider's lib/actions/token.js):
 //
-//   parse → authenticate client → pick grant → check → issue → audit → respond
+//   parse → authenticate client → admit client → pick grant → check → issue → audit → respond
 //
 // Parse validates every parameter before use (params.ts); each grant type is a module of its own
 // (grants/); the domain decides what the token grants and `auth/` signs it (services.tokens);
-// errors become OAuth errors in one place (errors.ts). Every grant and every denial is audited
+// errors become OAuth errors in one place (errors.ts). The admit step counts the authenticated
+// client's requests against its rate limit (src/http/rate-limits.ts). Every grant and every denial is audited
 // (repeated denials counted into one row per window: src/domain/audit-denials.ts).
 //
 // The endpoint reads plain values (TokenHttpRequest) and answers plain values (TokenHttpResponse),
@@ -50,7 +51,16 @@ export interface TokenHttpResponse {
 
 export type TokenEndpoint = (request: TokenHttpRequest) => Promise<TokenHttpResponse>;
 
-export function createTokenEndpoint(services: AuthServices, logger: Logger, metrics: Metrics, denials: DenialAggregator): TokenEndpoint {
+/** The admit-client step: counts a request of the authenticated client, or throws `slow_down`. */
+export type AdmitClient = (clientId: string) => Promise<void>;
+
+export function createTokenEndpoint(
+  services: AuthServices,
+  logger: Logger,
+  metrics: Metrics,
+  denials: DenialAggregator,
+  admitClient: AdmitClient,
+): TokenEndpoint {
   // Token audit rows go in group commits; each response waits for its own row.
   const audit = new AuditBatcher((events) => recordAuditOnly(services.db.prisma, events));
   return async (request: TokenHttpRequest): Promise<TokenHttpResponse> => {
@@ -58,7 +68,10 @@ export function createTokenEndpoint(services: AuthServices, logger: Logger, metr
     try {
       attempt.params = parseTokenRequest(request.contentType, request.body);
       const client = await authenticateClient(services.facts, request.authorization, attempt.params);
-      if (client) attempt.actor = `application:${client.id}`;
+      if (client) {
+        attempt.actor = `application:${client.id}`;
+        await admitClient(client.id);
+      }
       const grant = pickGrant(attempt.params);
       const checked = await grant.check({ services, params: attempt.params, client });
       attempt.actor = checked.actor;
@@ -124,6 +137,7 @@ function failure(error: OAuthError): TokenHttpResponse {
       ...NO_STORE,
       ...(error.code === "invalid_client" ? { "www-authenticate": 'Basic realm="gatehouse", charset="UTF-8"' } : {}),
       ...(error.code === "temporarily_unavailable" ? { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } : {}),
+      ...(error.retryAfterSeconds !== undefined ? { "retry-after": String(error.retryAfterSeconds) } : {}),
     },
     { error: error.code, error_description: error.description },
   );

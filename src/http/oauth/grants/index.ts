@@ -13,7 +13,8 @@ export const grantTypes: readonly GrantType[] = [clientCredentials, tokenExchang
 export function pickGrant(params: TokenParams): GrantType {
   const grantType = required(params, "grant_type");
   const grant = grantTypes.find((candidate) => candidate.type === grantType);
-  if (!grant) throw new OAuthError("unsupported_grant_type", `grant_type ${grantType} is not supported`);
+  // The description never repeats the value: errors do not echo input.
+  if (!grant) throw new OAuthError("unsupported_grant_type", "grant_type is not supported: use client_credentials or token exchange");
   assertGrantParameters(grant, params);
   return grant;
 }
