@@ -19,10 +19,11 @@ import {
   type Request,
   type Scenario,
   accessToken,
-  basic,
   ensureBuilt,
   gatehouseEnv,
+  managementTokenRequest,
   median,
+  organizationTokenRequest,
   run,
   send,
   startGatehouse,
@@ -106,16 +107,6 @@ async function seed(env: Record<string, string>, organizations: number): Promise
   });
 }
 
-const managementToken = (world: World): Request => ({
-  path: "/oauth/token",
-  headers: { ...FORM, authorization: basic(world.admin) },
-  body: new URLSearchParams({ grant_type: "client_credentials", resource: world.managementResource, scope: "organizations:read" }).toString(),
-});
-const applicationOrganizationToken = (world: World): Request => ({
-  path: "/oauth/token",
-  headers: { ...FORM, authorization: basic(world.member) },
-  body: new URLSearchParams({ grant_type: "client_credentials", organization_id: world.organizationId }).toString(),
-});
 const userOrganizationToken = (user: World["heavy"]): Request => ({
   path: "/oauth/token",
   headers: FORM,
@@ -173,7 +164,7 @@ export async function benchScale(options: ScaleOptions): Promise<void> {
     const [smallWorld, largeWorld] = worlds as [World, World];
 
     const page = async (service: Service, world: World) =>
-      graphql(await accessToken(service, managementToken(world)), MEMBER_PAGE, { id: world.organizationId, first: 100 });
+      graphql(await accessToken(service, managementTokenRequest(world)), MEMBER_PAGE, { id: world.organizationId, first: 100 });
     const viewer = async (user: World["heavy"]) => graphql(user.identity, VIEWER_PAGE);
     const bySize = (work: string, request: (service: Service, world: World) => Request | Promise<Request>) => async (): Promise<Row> => ({
       work,
@@ -188,8 +179,8 @@ export async function benchScale(options: ScaleOptions): Promise<void> {
       labels: ["user in 1 organization", `user in ${HEAVY_USER_ORGANIZATIONS.toLocaleString("en-US")}`],
     });
     const rows = await Promise.all([
-      bySize("client_credentials, management token", (_service, world) => managementToken(world)),
-      bySize("client_credentials + organization_id", (_service, world) => applicationOrganizationToken(world)),
+      bySize("client_credentials, management token", (_service, world) => managementTokenRequest(world)),
+      bySize("client_credentials + organization_id", (_service, world) => organizationTokenRequest(world)),
       bySize("member page (100 of 10,000, management token)", page),
       byUser("viewer { organizations(first: 20) }", viewer),
       byUser("token exchange → organization token", userOrganizationToken),

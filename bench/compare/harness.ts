@@ -51,6 +51,19 @@ export const basic = (client: Client) => `Basic ${Buffer.from(`${client.clientId
 export const FORM = { "content-type": "application/x-www-form-urlencoded" };
 export const JSON_BODY = { "content-type": "application/json" };
 
+/** A management token by client credentials, as every benchmark asks for it. */
+export const managementTokenRequest = (world: { admin: Client; managementResource: string }): Request => ({
+  path: "/oauth/token",
+  headers: { ...FORM, authorization: basic(world.admin) },
+  body: new URLSearchParams({ grant_type: "client_credentials", resource: world.managementResource, scope: "organizations:read" }).toString(),
+});
+/** An M2M application's organization token by client credentials. */
+export const organizationTokenRequest = (world: { member: Client; organizationId: string }): Request => ({
+  path: "/oauth/token",
+  headers: { ...FORM, authorization: basic(world.member) },
+  body: new URLSearchParams({ grant_type: "client_credentials", organization_id: world.organizationId }).toString(),
+});
+
 /**
  * The token endpoint's rate limits the benchmarks run with, stated rather than inherited from the
  * defaults: one client from one address asks for every token, so these are the limits that count.

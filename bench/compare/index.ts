@@ -26,7 +26,9 @@ import {
   describe,
   ensureBuilt,
   gatehouseEnv,
+  managementTokenRequest,
   median,
+  organizationTokenRequest,
   run,
   send,
   startGatehouse,
@@ -103,16 +105,6 @@ const OIDC_RESOURCE = "https://api.bench.example";
 // Requests
 // ---------------------------------------------------------------------------------------------
 
-const managementTokenRequest = (world: GatehouseWorld): Request => ({
-  path: "/oauth/token",
-  headers: { ...FORM, authorization: basic(world.admin) },
-  body: new URLSearchParams({ grant_type: "client_credentials", resource: world.managementResource, scope: "organizations:read" }).toString(),
-});
-const organizationTokenRequest = (world: GatehouseWorld): Request => ({
-  path: "/oauth/token",
-  headers: { ...FORM, authorization: basic(world.member) },
-  body: new URLSearchParams({ grant_type: "client_credentials", organization_id: world.organizationId }).toString(),
-});
 const oidcTokenRequest: Request = {
   path: "/token",
   headers: { ...FORM, authorization: basic(OIDC_CLIENT) },
