@@ -1,5 +1,5 @@
 // Audit retention (docs/events.md): audit events older than GATEHOUSE_AUDIT_RETENTION_DAYS are
-// deleted, a bounded batch per statement (its own transaction), oldest first, by every process
+// deleted, a bounded batch per transaction (locked, then deleted), oldest first, by every process
 // now and then; replicas skip each other's locked rows instead of waiting. Two things are never
 // lost to it:
 // - an event a webhook delivery still waits to send (a PENDING delivery keeps its event; the
@@ -9,7 +9,7 @@
 //   before the horizon is refused with CURSOR_EXPIRED (src/changes.ts `assertRetained`) instead of
 //   reading on past a gap.
 import { setImmediate as yieldToRequests } from "node:timers/promises";
-import type { PrismaClient } from "../db/index.js";
+import type { Prisma, PrismaClient } from "../db/index.js";
 import type { Logger } from "../logger.js";
 
 /** Rows one statement deletes at most: a short transaction, so requests wait little for the database. */
@@ -23,27 +23,52 @@ const FIRST_RUN_MS = 60_000;
 
 /**
  * Deletes up to `limit` audit events recorded before `before` whose webhook deliveries are not
- * pending, and raises the feed's horizon past the feed events among them, in one statement.
- * Returns how many it deleted.
+ * pending, and raises the feed's horizon past the feed events among them. Returns how many it
+ * deleted.
+ *
+ * Two statements in one transaction, because one cannot be safe against a redelivery
+ * (`redeliverWebhookDelivery` queues a new PENDING delivery of an old event): a single statement
+ * checks "no pending delivery" in the snapshot it started with, and a redelivery that commits
+ * after that snapshot but before the statement locks the event is not seen, so the delete would
+ * cascade to the new delivery and lose it. So: first lock the candidates (FOR UPDATE, which a new
+ * delivery's foreign-key check must wait for, and SKIP LOCKED past events a redelivery or another
+ * replica holds), then delete those whose deliveries are still not pending, checked in the
+ * second statement's newer snapshot: every redelivery committed before the lock is seen there, and
+ * every later one waits for this transaction and then finds its event gone (NOT_FOUND).
+ * `afterLock` runs between the two statements (tests order a redelivery there).
  */
-export async function deleteExpiredAuditEvents(prisma: PrismaClient, before: Date, limit = RETENTION_BATCH): Promise<number> {
-  const [row] = await prisma.$queryRaw<{ deleted: number }[]>`
-    WITH "expired" AS (
+export async function deleteExpiredAuditEvents(
+  prisma: PrismaClient,
+  before: Date,
+  limit = RETENTION_BATCH,
+  afterLock?: (tx: Prisma.TransactionClient) => Promise<void>,
+): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: bigint }[]>`
       SELECT e."id" FROM "audit_events" e
       WHERE e."at" < ${before}
         AND NOT EXISTS (SELECT 1 FROM "webhook_deliveries" d WHERE d."event_id" = e."id" AND d."status" = 'PENDING')
       ORDER BY e."at"
       LIMIT ${limit}
-      FOR UPDATE OF e SKIP LOCKED
-    ), "deleted" AS (
-      DELETE FROM "audit_events" e USING "expired" WHERE e."id" = "expired"."id" RETURNING e."feed_position"
-    ), "horizon" AS (
-      UPDATE "feed_horizon"
-      SET "position" = GREATEST("position", (SELECT max("feed_position") FROM "deleted")), "updated_at" = now()
-      WHERE "id" = 1 AND EXISTS (SELECT 1 FROM "deleted" WHERE "feed_position" IS NOT NULL)
-    )
-    SELECT count(*)::integer AS "deleted" FROM "deleted"`;
-  return row?.deleted ?? 0;
+      FOR UPDATE OF e SKIP LOCKED`;
+    if (locked.length === 0) return 0;
+    await afterLock?.(tx);
+    // The ids as one text parameter cast to an array: the same on both databases' drivers.
+    const ids = `{${locked.map((row) => row.id.toString()).join(",")}}`;
+    const [row] = await tx.$queryRaw<{ deleted: number }[]>`
+      WITH "deleted" AS (
+        DELETE FROM "audit_events" e
+        WHERE e."id" = ANY(CAST(${ids} AS BIGINT[]))
+          AND NOT EXISTS (SELECT 1 FROM "webhook_deliveries" d WHERE d."event_id" = e."id" AND d."status" = 'PENDING')
+        RETURNING e."feed_position"
+      ), "horizon" AS (
+        UPDATE "feed_horizon"
+        SET "position" = GREATEST("position", (SELECT max("feed_position") FROM "deleted")), "updated_at" = now()
+        WHERE "id" = 1 AND EXISTS (SELECT 1 FROM "deleted" WHERE "feed_position" IS NOT NULL)
+      )
+      SELECT count(*)::integer AS "deleted" FROM "deleted"`;
+    return row?.deleted ?? 0;
+  });
 }
 
 export class AuditRetention {

@@ -1,12 +1,13 @@
 // Audit retention: events older than GATEHOUSE_AUDIT_RETENTION_DAYS are deleted in bounded batches;
 // a change-feed cursor older than what is kept is refused with CURSOR_EXPIRED (by `changes` and by
 // subscriptions), never answered with a shorter history; an event whose webhook delivery is pending
-// is kept.
-import { describe, expect, it } from "vitest";
+// is kept, also when it is redelivered while retention deletes.
+import { describe, expect, it, vi } from "vitest";
 import { RETENTION_BATCH, deleteExpiredAuditEvents } from "../../src/domain/audit-retention.js";
 import { useGatehouse } from "../support/gatehouse.js";
 import { type Caller, ok, refused } from "../support/graphql.js";
 import { managementToken } from "../support/oauth.js";
+import { testBackend } from "../support/env.js";
 import { subscribe } from "../support/subscriptions.js";
 
 // No delivery worker: deliveries stay pending, as for a receiver that is down.
@@ -108,6 +109,68 @@ describe("audit retention", () => {
     expect(await prisma.auditEvent.count({ where: { targetId: pending } })).toBe(1);
     expect(await prisma.webhookDelivery.count({ where: { status: "PENDING", event: { targetId: pending } } })).toBe(1);
     expect(await prisma.auditEvent.count({ where: { targetId: undelivered } })).toBe(0);
+  });
+
+  describe("a webhook redelivery racing retention", () => {
+    const REDELIVER = `mutation ($id: ID!) { redeliverWebhookDelivery(input: { id: $id }) { id status } }`;
+    /** An event past retention whose only delivery failed (so retention may delete it, and it may be redelivered). */
+    async function failedDelivery(name: string) {
+      ok(
+        await gql(`mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }`, {
+          input: { url: "https://receiver.example.com/hooks", eventTypes: ["organization.created"] },
+        }),
+      );
+      const organizationId = await createOrganization(name);
+      await age([organizationId], 60);
+      const { prisma } = gatehouse.server.db;
+      // Every endpoint listening (earlier tests' too) failed to receive it.
+      await prisma.webhookDelivery.updateMany({ where: { event: { targetId: organizationId } }, data: { status: "FAILED", nextAttemptAt: null } });
+      const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { event: { targetId: organizationId } }, orderBy: { id: "desc" } });
+      return { organizationId, eventId: delivery.eventId, deliveryId: delivery.id.toString() };
+    }
+    const before = () => new Date(Date.now() - 30 * DAY_MS);
+
+    it("keeps an event whose redelivery committed after the candidates were chosen: the delete checks again once they are locked", async () => {
+      const { eventId, deliveryId } = await failedDelivery("Redelivered meanwhile");
+      const { prisma } = gatehouse.server.db;
+      // Between the lock and the delete, a new pending delivery of the event becomes visible (what a
+      // redelivery committed just before the lock looks like to the delete).
+      await deleteExpiredAuditEvents(prisma, before(), undefined, async (tx) => {
+        await tx.webhookDelivery.create({ data: { endpointId: (await tx.webhookDelivery.findFirstOrThrow({ where: { eventId } })).endpointId, eventId } });
+      });
+      expect(await prisma.auditEvent.count({ where: { id: eventId } })).toBe(1);
+      expect(await prisma.webhookDelivery.count({ where: { eventId, status: "PENDING" } })).toBe(1);
+      expect(await prisma.webhookDelivery.count({ where: { id: BigInt(deliveryId) } })).toBe(1);
+    });
+
+    it("keeps an event redelivered before retention runs, with its new delivery", async () => {
+      const { eventId, deliveryId } = await failedDelivery("Redelivered first");
+      expect(ok(await gql<{ redeliverWebhookDelivery: { status: string } }>(REDELIVER, { id: deliveryId })).redeliverWebhookDelivery.status).toBe("PENDING");
+      const { prisma } = gatehouse.server.db;
+      await deleteExpiredAuditEvents(prisma, before());
+      expect(await prisma.auditEvent.count({ where: { id: eventId } })).toBe(1);
+      expect(await prisma.webhookDelivery.count({ where: { eventId, status: "PENDING" } })).toBe(1);
+    });
+
+    // Concurrent transactions exist only on PostgreSQL (the embedded database has one connection).
+    it.runIf(testBackend === "postgres")("answers NOT_FOUND to a redelivery that waited for retention's lock on its event, which is deleted", async () => {
+      const { eventId, deliveryId } = await failedDelivery("Redelivered during the delete");
+      const { prisma } = gatehouse.server.db;
+      const waitingForRowLock = async () => {
+        const [row] = await prisma.$queryRaw<{ count: bigint }[]>`
+          SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype IN ('transactionid', 'tuple')
+          AND pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database())`;
+        return Number(row!.count);
+      };
+      let redelivery: ReturnType<typeof gql> | undefined;
+      await deleteExpiredAuditEvents(prisma, before(), undefined, async () => {
+        // Retention holds the event: the redelivery waits for it (no sleep: the wait is seen in pg_locks).
+        redelivery = gql(REDELIVER, { id: deliveryId });
+        await vi.waitFor(async () => expect(await waitingForRowLock()).toBeGreaterThanOrEqual(1), { timeout: 30_000 });
+      });
+      refused(await redelivery!, "NOT_FOUND", "id");
+      expect(await prisma.auditEvent.count({ where: { id: eventId } })).toBe(0);
+    });
   });
 
   it("deletes a bounded batch per statement, oldest first, and a run goes on until none is left", async () => {

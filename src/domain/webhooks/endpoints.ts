@@ -191,6 +191,11 @@ export async function redeliverWebhookDelivery(context: WebhookManagement, deliv
       if (!delivery) throw new GatehouseError("NOT_FOUND", `no webhook delivery with id ${deliveryId}`, { field: "id" });
       assertThat(delivery.status !== "PENDING", "CONFLICT", "the delivery is still pending: it will be attempted again by itself");
       assertThat(delivery.endpoint.enabled, "CONFLICT", "the endpoint is disabled: enable it first (updateWebhookEndpoint)");
+      // Holds the event until the new delivery commits: audit retention locks an event before it
+      // deletes it (src/domain/audit-retention.ts), so either it skips this one, or this waits for
+      // it and finds the event gone (NOT_FOUND, not a foreign-key failure).
+      const [event] = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "audit_events" WHERE "id" = ${delivery.eventId} FOR KEY SHARE`;
+      if (!event) throw new GatehouseError("NOT_FOUND", `the event of webhook delivery ${deliveryId} was deleted (audit retention)`, { field: "id" });
       const queued = await tx.webhookDelivery.create({ data: { endpointId: delivery.endpointId, eventId: delivery.eventId } });
       await wakeDeliveryWorkers(tx);
       return queued;
