@@ -2,7 +2,7 @@
 // BENCH_SECONDS sets the duration of each load run (default 10); BENCH_WEBHOOK_RATE the changes per second of `webhooks` (50).
 //   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build] [--only tokens|pages]
 //   npm run bench -- scale [--rounds 3] [--seconds 10] [--warmup 2] [--organizations 100000] [--build]
-//   npm run bench -- memory [--operations 50000] [--seconds 10] [--build]
+//   npm run bench -- memory [--operations 50000] [--seconds 10] [--build] [--only embedded|postgres]
 // `compare` (Gatehouse beside oidc-provider and PostGraphile), `scale` (a small database beside a
 // large one) and `memory` (memory under token load and the fuzz mix) start Gatehouse as separate
 // processes and run only when named.
@@ -32,7 +32,7 @@ const { values, positionals: selected } = parseArgs({
 const seconds = Number(values.seconds);
 
 if (selected.includes("compare")) {
-  if (values.only !== undefined && values.only !== "tokens" && values.only !== "pages") throw new Error("--only takes tokens or pages");
+  if (values.only !== undefined && values.only !== "tokens" && values.only !== "pages") throw new Error("compare: --only takes tokens or pages");
   await benchCompare({
     rounds: Number(values.rounds),
     seconds,
@@ -54,7 +54,13 @@ if (selected.includes("scale")) {
 }
 
 if (selected.includes("memory")) {
-  await benchMemory({ operations: Number(values.operations), seconds, build: values.build });
+  if (values.only !== undefined && values.only !== "embedded" && values.only !== "postgres") throw new Error("memory: --only takes embedded or postgres");
+  await benchMemory({
+    operations: Number(values.operations),
+    seconds,
+    build: values.build,
+    ...(values.only === "embedded" || values.only === "postgres" ? { only: values.only } : {}),
+  });
 }
 
 const benches: Record<string, (backend: Backend) => Promise<Record<string, string | number>[]>> = {

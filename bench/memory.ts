@@ -1,4 +1,4 @@
-// `npm run bench -- memory [--operations 50000] [--seconds 10] [--build]`: Gatehouse's memory under
+// `npm run bench -- memory [--operations 50000] [--seconds 10] [--build] [--only embedded|postgres]`: Gatehouse's memory under
 // sustained load, on each database (PostgreSQL when reachable), as built (`node dist/cli.js serve`,
 // production mode) in a process of its own:
 //   1. token load: client_credentials (management token, then organization token) with autocannon,
@@ -6,7 +6,7 @@
 //   2. the fuzz mix of test/fuzz/requests.ts (generated from the schema: random selections, hostile
 //      values, broken documents, batches, GETs, wrong content types; no token, a management token and an
 //      organization token), `--operations` requests, 8 at a time, with resident memory (VmRSS), the
-//      JavaScript heap in use and memory outside it (external: PGlite's WebAssembly memory, buffers) at
+//      JavaScript heap in use and committed (what V8 holds from the system) and memory outside it (external: PGlite's WebAssembly memory, buffers) at
 //      checkpoints from start to the end. A curve that levels off is what to look for.
 // BENCH_SERVER_NODE_OPTIONS is given to the server's process only (to try V8 flags).
 import { mkdtempSync, rmSync } from "node:fs";
@@ -27,13 +27,15 @@ export interface MemoryBenchOptions {
   operations: number;
   seconds: number;
   build: boolean;
+  /** One database only (both by default; PostgreSQL when reachable). */
+  only?: Backend;
 }
 
 const SECRET = "memory-bench-secret-memory-bench-secret";
 const METRICS_TOKEN = "memory-bench-metrics-token";
 const CONCURRENCY = 8;
 const SEED = 20261203;
-const CHECKPOINTS = [0, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 75_000, 100_000];
+const CHECKPOINTS = [0, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 40_000, 50_000, 75_000, 100_000, 125_000, 150_000, 200_000];
 
 interface World {
   managementResource: string;
@@ -81,7 +83,13 @@ async function sample(service: Service) {
   const { rssMb, peakMb } = service.memory();
   const text = await (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const metric = (name: string) => Number(new RegExp(`^gatehouse_${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
-  return { rssMb, peakMb, heapUsedMb: mb(metric("nodejs_heap_size_used_bytes")), externalMb: mb(metric("nodejs_external_memory_bytes")) };
+  return {
+    rssMb,
+    peakMb,
+    heapUsedMb: mb(metric("nodejs_heap_size_used_bytes")),
+    heapTotalMb: mb(metric("nodejs_heap_size_total_bytes")),
+    externalMb: mb(metric("nodejs_external_memory_bytes")),
+  };
 }
 
 async function send(service: Service, request: FuzzRequest, tokens: Record<FuzzRequest["token"], string | undefined>): Promise<number> {
@@ -148,7 +156,10 @@ async function benchBackend(backend: Backend, options: MemoryBenchOptions) {
     const started = Date.now();
     const record = async (operations: number) => {
       const now = await sample(running);
-      rows.push({ backend, operations, "RSS MB": now.rssMb, "heap used MB": now.heapUsedMb, "external MB": now.externalMb, "peak RSS MB": now.peakMb, "elapsed s": Math.round((Date.now() - started) / 1000) });
+      const row = { backend, operations, "RSS MB": now.rssMb, "heap used MB": now.heapUsedMb, "heap committed MB": now.heapTotalMb, "external MB": now.externalMb, "peak RSS MB": now.peakMb, "elapsed s": Math.round((Date.now() - started) / 1000) };
+      rows.push(row);
+      // As it goes too: a long run's curve is worth having even if the run is stopped.
+      console.log(JSON.stringify(row));
     };
     await record(0);
     let sent = 0;
@@ -181,9 +192,11 @@ async function benchBackend(backend: Backend, options: MemoryBenchOptions) {
 
 export async function benchMemory(options: MemoryBenchOptions): Promise<void> {
   ensureBuilt(options.build);
-  const backends: Backend[] = ["embedded"];
-  if (await postgresAvailable()) backends.push("postgres");
-  else console.log("PostgreSQL not reachable (GATEHOUSE_BENCH_DATABASE_URL): embedded database only.");
+  const backends: Backend[] = options.only === "postgres" ? [] : ["embedded"];
+  if (options.only !== "embedded") {
+    if (await postgresAvailable()) backends.push("postgres");
+    else console.log("PostgreSQL not reachable (GATEHOUSE_BENCH_DATABASE_URL): embedded database only.");
+  }
   for (const backend of backends) {
     const { tokenRows, rows, summary } = await benchBackend(backend, options);
     console.log(`\nmemory under token load (${backend}; autocannon, 8 connections)`);
