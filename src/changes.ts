@@ -94,7 +94,12 @@ export async function feedHorizon(prisma: PrismaClient): Promise<bigint> {
  */
 export async function assertRetained(prisma: PrismaClient, after: bigint): Promise<void> {
   if (after >= (await feedHorizon(prisma))) return;
-  throw new GatehouseError(
+  throw await cursorExpired(prisma);
+}
+
+/** CURSOR_EXPIRED, with the cursor to read on after once the reader has resynced. */
+async function cursorExpired(prisma: PrismaClient): Promise<GatehouseError> {
+  return new GatehouseError(
     "CURSOR_EXPIRED",
     "The cursor is older than the change feed keeps (GATEHOUSE_AUDIT_RETENTION_DAYS): changes after it were deleted. " +
       "Resync: read the state you keep again, then read on after `details.currentCursor`.",
@@ -126,7 +131,7 @@ type Listener = (change: Change) => void;
 
 export class ChangeFeed {
   /** Each open subscription's listener, and the function that ends it. */
-  private readonly subscriptions = new Map<Listener, () => void>();
+  private readonly subscriptions = new Map<Listener, (error?: unknown) => void>();
   private readonly signingKeyListeners = new Set<() => void>();
   private readonly stops: (() => Promise<void> | void)[] = [];
   private started = 0;
@@ -281,7 +286,21 @@ export class ChangeFeed {
         // Read even with no one listening (after a reconnect): jumping to the newest position
         // instead could pass over a change committed as a subscriber arrives.
         for (;;) {
-          const page = await readChanges(this.prisma, {}, this.last, PAGE);
+          const from = this.last;
+          const page = await readChanges(this.prisma, {}, from, PAGE);
+          if (this.subscriptions.size > 0 && from < (await feedHorizon(this.prisma))) {
+            // Retention deleted changes after `from` before this process read them (it read nothing
+            // for longer than the retention period: notifications lost, the database away). Every
+            // open stream would skip them without a word: each ends with CURSOR_EXPIRED, as a
+            // reader resuming from before the horizon does, and resumes after resyncing.
+            const expired = await cursorExpired(this.prisma);
+            this.logger.warn({ position: from.toString() }, "the change feed's horizon passed this process's reader; ending open subscriptions with CURSOR_EXPIRED");
+            for (const stop of this.subscriptions.values()) stop(expired);
+            this.subscriptions.clear();
+            this.last = page.at(-1)?.position ?? from;
+            if (page.length < PAGE || this.closed) break;
+            continue;
+          }
           for (const change of page) {
             this.last = change.position;
             for (const listener of this.subscriptions.keys()) listener(change);

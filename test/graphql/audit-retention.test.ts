@@ -92,6 +92,39 @@ describe("audit retention", () => {
     expect(results[0]!.errors?.[0]?.extensions).toMatchObject({ code: "CURSOR_EXPIRED", details: { currentCursor: expect.any(String) } });
   });
 
+  it("ends a live subscription with CURSOR_EXPIRED when retention deleted changes the process had not read yet", async () => {
+    const watched = await createOrganization("Watched live");
+    const subscription = await subscribe(gatehouse.server, `subscription ($id: ID!) { organizationChanged(organizationId: $id) { cursor action } }`, {
+      variables: { id: watched },
+      token: await managementToken(gatehouse.server, "organizations:read"),
+    });
+    // A change whose notification is lost (as while the listening connection is down): the process's
+    // reader does not read it, and retention deletes it before anything wakes the reader.
+    const { prisma } = gatehouse.server.db;
+    await prisma.$executeRawUnsafe(`ALTER TABLE "audit_events" DISABLE TRIGGER "audit_events_notify_feed"`);
+    let unread: string;
+    try {
+      unread = await createOrganization("Never read live");
+    } finally {
+      await prisma.$executeRawUnsafe(`ALTER TABLE "audit_events" ENABLE TRIGGER "audit_events_notify_feed"`);
+    }
+    await age([unread], 400);
+    expect(await gatehouse.server.auditRetention.run()).toBeGreaterThanOrEqual(1);
+
+    // The next change wakes the reader, which finds the horizon past where it was.
+    ok(await gql(`mutation ($id: ID!) { updateOrganization(input: { id: $id, description: "seen?" }) { id } }`, { id: watched }));
+    const results = await subscription.received(1);
+    expect(results[0]!.errors?.[0]?.extensions).toMatchObject({ code: "CURSOR_EXPIRED", details: { currentCursor: expect.any(String) } });
+    expect((await subscription.ended).results).toHaveLength(1);
+
+    // The cursor given is where the feed is now (the change that woke the reader included): after
+    // resyncing, a reader reads on from there.
+    const { currentCursor } = results[0]!.errors![0]!.extensions!.details as { currentCursor: string };
+    expect((await readFrom(currentCursor)).targets).toEqual([]);
+    const next = await createOrganization("After the resync, live");
+    expect((await readFrom(currentCursor)).targets).toEqual([next]);
+  });
+
   it("keeps an event whose webhook delivery is still pending, with its delivery", async () => {
     ok(
       await gql(`mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }`, {
