@@ -76,11 +76,19 @@ describe("graceful shutdown", () => {
   it("finishes an in-flight request, refuses new connections, then stops", async () => {
     const server = await startTestServer();
     const body = JSON.stringify({ query: "{ serverInfo { version } }" });
-    // A request whose body is still arriving is in flight: the server cannot answer it yet.
+    // A request whose body is still arriving is in flight: the server cannot answer it yet. It asks
+    // for 100 Continue, which Node's server sends once it has parsed the headers: from then on the
+    // request is in progress (a connection whose headers have not arrived yet is idle, and a stop
+    // closes idle connections), whatever the machine's load.
+    let headersParsed!: () => void;
+    const parsed = new Promise<void>((resolve) => (headersParsed = resolve));
     const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest(
         `${server.url}/graphql`,
-        { method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
+        },
         (res) => {
           let text = "";
           res.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -88,10 +96,14 @@ describe("graceful shutdown", () => {
         },
       );
       req.on("error", reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => req.end(body.slice(10)), 300);
+      req.on("continue", () => {
+        headersParsed();
+        req.write(body.slice(0, 10));
+        setTimeout(() => req.end(body.slice(10)), 300);
+      });
+      req.flushHeaders();
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await parsed;
 
     const stopped = server.stop();
     await new Promise((resolve) => setTimeout(resolve, 50));
