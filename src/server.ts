@@ -75,7 +75,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const worker = await WebhookWorker.start({ db, config: config.webhooks, sealer: services.webhookSecrets, logger, registry: metrics.registry });
     webhooks = worker;
     const auditRetention = new AuditRetention(db.background, config.audit.retentionDays, logger);
-    const deniedRows = new AuditBatcher((events) => recordAuditOnly(services.db.prisma, events));
+    const deniedRows = new AuditBatcher((events) => recordAuditOnly(services.db, events));
     const denials = new DenialAggregator((event) => deniedRows.record(event), config.audit.denialWindowMs, (error) =>
       logger.error({ err: error }, "could not record counted token denials"),
     );

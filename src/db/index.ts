@@ -21,6 +21,12 @@ export interface QueryEvent {
   durationMs: number;
 }
 
+/** A statement whose text never changes, by a name unique to it. */
+export interface FixedStatement {
+  name: string;
+  sql: string;
+}
+
 export interface Database {
   readonly kind: DatabaseConfig["kind"];
   readonly prisma: PrismaClient;
@@ -33,6 +39,14 @@ export interface Database {
   readonly pool: SqlPool;
   /** LISTEN/NOTIFY: how replicas learn of each other's changes. */
   readonly notifications: Notifications;
+  /**
+   * Runs one fixed statement straight through the driver Prisma's adapter holds (node-postgres's
+   * pool, or PGlite), not through Prisma's raw-query path; reported to `onQuery` like Prisma's
+   * statements. On PostgreSQL it is the prepared statement `name` (parsed once per connection), so
+   * one name must always carry the same text. For the hottest statement, the token audit INSERT
+   * (docs/performance.md, "Token issuance").
+   */
+  execute(statement: FixedStatement, params: unknown[]): Promise<void>;
   /** Calls `listener` for every SQL statement Prisma sends; returns a function that stops it. */
   onQuery(listener: (event: QueryEvent) => void): () => void;
   close(): Promise<void>;
@@ -63,15 +77,21 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
   const prisma = new PrismaClient({ adapter: backend.adapter(), log: [{ emit: "event", level: "query" }] });
   const background = new PrismaClient({ adapter: backend.adapter() });
   const listeners = new Set<(event: QueryEvent) => void>();
-  prisma.$on("query", (event) => {
-    for (const listener of listeners) listener({ query: event.query, durationMs: event.duration });
-  });
+  const report = (event: QueryEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  prisma.$on("query", (event) => report({ query: event.query, durationMs: event.duration }));
   return {
     kind: config.kind,
     prisma,
     background,
     pool: backend.pool,
     notifications: backend.notifications,
+    async execute(statement, params) {
+      const started = performance.now();
+      await backend.execute(statement, params);
+      report({ query: statement.sql, durationMs: performance.now() - started });
+    },
     onQuery(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -88,11 +108,23 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
 async function openEmbeddedBackend(dataDir: string, options: OpenEmbeddedOptions) {
   const embedded = await openEmbedded(dataDir, options);
   // PGlite is one connection: each client's transactions take its lock, so two clients take turns.
-  return { ...embedded, adapter: () => new PrismaPGlite(embedded.pglite), notifications: embeddedNotifications(embedded.pglite) };
+  return {
+    ...embedded,
+    adapter: () => new PrismaPGlite(embedded.pglite),
+    notifications: embeddedNotifications(embedded.pglite),
+    // Without the adapter's `parsers` option: PGlite copies its whole table of type parsers into a
+    // new object for every query that passes one (10% of the embedded token endpoint's CPU).
+    execute: async ({ sql }: FixedStatement, params: unknown[]) => void (await embedded.pglite.query(sql, params)),
+  };
 }
 
 function openPostgresBackend(config: Extract<DatabaseConfig, { kind: "postgres" }>, options: OpenDatabaseOptions) {
   const postgres = openPostgres(config, options.onPoolError ?? (() => {}));
   const notifications = postgresNotifications(config.url, { onError: options.onNotificationsError ?? (() => {}) });
-  return { ...postgres, adapter: () => new PrismaPg(postgres.pgPool), notifications };
+  return {
+    ...postgres,
+    adapter: () => new PrismaPg(postgres.pgPool),
+    notifications,
+    execute: async ({ name, sql }: FixedStatement, params: unknown[]) => void (await postgres.pgPool.query({ name, text: sql, values: params })),
+  };
 }

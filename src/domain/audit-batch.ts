@@ -1,9 +1,21 @@
 // Group commit for audit rows written at a high rate (the token endpoint's `token.issued` and
-// `token.denied`): while one INSERT is in flight, the rows of the requests that arrive meanwhile
-// wait, then go in together in the next one. Each caller's promise resolves once its row is
-// committed (a token is answered only after its audit row is stored: it is never lost), or rejects
-// with the error that kept it out. A failed batch is retried row by row, so one bad row fails only
-// its own request.
+// `token.denied`): the rows recorded in one turn of the event loop, and those recorded while the
+// INSERTs in flight run, go together in the next INSERT. Each caller's promise resolves once its
+// row is committed (a token is answered only after its audit row is stored: it is never lost), or
+// rejects with the error that kept it out. A failed batch is retried row by row, so one bad row
+// fails only its own request.
+//
+// An INSERT starts on the next turn of the event loop (`setImmediate`), not at once: the requests
+// whose bodies Node read in the same turn then share it. On PGlite, which runs in this thread, an
+// INSERT started at once ran before the next request was even read: every token had an INSERT of
+// its own (batches of one at 8 connections; now mostly 8).
+//
+// How many INSERTs may be in flight at once is the caller's choice. With one, 8 concurrent
+// requests on PostgreSQL settled into batches of 7 and 1 taking turns (the eighth row arrives
+// while the seven commit, and the seven come back while it commits): half the commits carried one
+// row and most requests waited for two commits. With two in flight, a row that arrives while a
+// batch commits goes into a commit of its own at once, and PostgreSQL's WAL flush covers
+// concurrent commits together. PGlite is one connection: a second INSERT could only wait there.
 import type { AuditOnlyEventInput } from "./audit.js";
 
 interface Pending {
@@ -12,35 +24,53 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface AuditBatcherOptions {
+  /** Rows per INSERT at most. */
+  maxBatch?: number;
+  /** INSERTs in flight at most. */
+  maxInFlight?: number;
+}
+
 export class AuditBatcher {
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  private startScheduled = false;
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(
     /** Writes the rows in one statement (`recordAuditOnly`). */
     private readonly write: (events: AuditOnlyEventInput[]) => Promise<void>,
-    private readonly maxBatch = 500,
-  ) {}
+    options: AuditBatcherOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = options.maxInFlight ?? 1;
+  }
 
   /** Resolves when the row is committed. */
   record(event: AuditOnlyEventInput): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.startScheduled) {
+        this.startScheduled = true;
+        setImmediate(this.startWrites);
+      }
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.writeBatch(batch);
-      }
-    } finally {
-      this.flushing = false;
+  /** Starts an INSERT of the waiting rows for each free place in flight. */
+  private readonly startWrites = (): void => {
+    this.startScheduled = false;
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+      this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+      this.inFlight += 1;
+      void this.writeBatch(batch).finally(() => {
+        this.inFlight -= 1;
+        this.startWrites();
+      });
     }
-  }
+  };
 
   private async writeBatch(batch: Pending[]): Promise<void> {
     try {

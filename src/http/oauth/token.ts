@@ -61,8 +61,11 @@ export function createTokenEndpoint(
   denials: DenialAggregator,
   admitClient: AdmitClient,
 ): TokenEndpoint {
-  // Token audit rows go in group commits; each response waits for its own row.
-  const audit = new AuditBatcher((events) => recordAuditOnly(services.db.prisma, events));
+  // Token audit rows go in group commits; each response waits for its own row. Two INSERTs in
+  // flight on PostgreSQL, one on PGlite (why: src/domain/audit-batch.ts).
+  const audit = new AuditBatcher((events) => recordAuditOnly(services.db, events), {
+    maxInFlight: services.db.kind === "postgres" ? 2 : 1,
+  });
   return async (request: TokenHttpRequest): Promise<TokenHttpResponse> => {
     const attempt: Attempt = { actor: "anonymous", params: new Map() };
     try {
