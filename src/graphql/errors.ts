@@ -1,6 +1,6 @@
 // GraphQL errors: GatehouseError → GraphQLError with `extensions.code`; everything else masked.
 import { PothosValidationError } from "@pothos/core";
-import { type ASTNode, GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
+import { type ASTNode, GraphQLError, type GraphQLObjectType, type GraphQLResolveInfo, Kind } from "graphql";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, isStatementTimeout } from "../db/errors.js";
 import { GatehouseError } from "../errors.js";
 import { requiredFor } from "./auth/required.js";
@@ -26,6 +26,16 @@ export function forbidden(context: GraphQLContext, info: GraphQLResolveInfo): Gr
   if (!context.principal) return toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${field}.`));
   const required = requiredFor(info.parentType.getFields()[info.fieldName], info.parentType);
   return new GraphQLError(`Not authorized to read ${field}.`, { extensions: { code: "FORBIDDEN", ...(required ? { required } : {}) } });
+}
+
+/**
+ * An object the caller may not read (its type's rule refused it): the field that returned it
+ * resolves to null with this error, which names the type and what its rule requires.
+ */
+export function forbiddenObject(context: GraphQLContext, type: GraphQLObjectType): GraphQLError {
+  if (!context.principal) return toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${type.name}.`));
+  const required = requiredFor(undefined, type);
+  return new GraphQLError(`Not authorized to read this ${type.name}.`, { extensions: { code: "FORBIDDEN", ...(required ? { required } : {}) } });
 }
 
 /** The database is unavailable: a retryable refusal, distinct from a bug. */

@@ -154,6 +154,20 @@ describe("_entities", () => {
       expect(codes(response)[0]?.code).toBe(token ? "FORBIDDEN" : "UNAUTHENTICATED");
     }
   });
+
+  it("refuses an object its type's rule does not allow once, at the object, naming the type and what its rule requires", async () => {
+    const foreign = await organizationToken(server, userId, globex.id);
+    const response = await server.graphql(ENTITIES, { variables: { r: representations() }, token: foreign });
+    expect(response.errors).toHaveLength(1);
+    expect(response.errors?.[0]).toMatchObject({
+      message: "Not authorized to read this Organization.",
+      path: ["_entities", 0],
+      extensions: {
+        code: "FORBIDDEN",
+        required: { managementScopes: ["all", "organizations:read"], organizationPermissions: ["read:organization"], organizationBound: true },
+      },
+    });
+  });
 });
 
 describe("with GATEHOUSE_REJECT_UNAUTHORIZED", () => {

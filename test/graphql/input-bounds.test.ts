@@ -101,7 +101,8 @@ describe("input bounds", () => {
     expect(refusal(await server.graphql(entities, { variables: { r: [{ __typename: "Organization", id: organizationId }, { __typename: "Viewer" }] } }))).toEqual(
       badInput("representations.1", problem),
     );
+    // A well-formed representation is accepted; reading the entity, even its __typename, needs a token.
     const fine = await server.graphql(entities, { variables: { r: [{ __typename: "Organization", id: organizationId }] } });
-    expect(fine.errors).toBeUndefined();
+    expect(fine.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([["UNAUTHENTICATED", ["_entities", 0]]]);
   });
 });

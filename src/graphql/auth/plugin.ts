@@ -4,6 +4,8 @@
 //     `@authenticated` / `@requiresScopes` options (printing);
 //   - ends the field's description with the rule in words ("Authorization: …"; a field without a
 //     rule of its own, its type's).
+// A type's rule is enforced once per object (`isTypeOf`, see `wrapIsTypeOf`), not by scope-auth at
+// every field of every object.
 // It must be the LAST plugin: Pothos runs `onOutputFieldConfig` hooks from last to first, and the
 // federation plugin, running after this one, prints the options set here.
 import SchemaBuilder, {
@@ -17,7 +19,11 @@ import SchemaBuilder, {
   type SchemaTypes,
   type TypeParam,
 } from "@pothos/core";
-import type { GraphQLSchema } from "graphql";
+import { isThenable } from "@pothos/core";
+import { RequestCache } from "@pothos/plugin-scope-auth";
+import type { GraphQLIsTypeOfFn, GraphQLObjectType, GraphQLSchema, GraphQLTypeResolver } from "graphql";
+import type { GraphQLContext } from "../context.js";
+import { forbiddenObject } from "../errors.js";
 import { ORGANIZATION_SCOPED } from "./directives.js";
 import type { AuthRule, RuleRequirement } from "./rules.js";
 
@@ -106,16 +112,20 @@ function withRule<C extends { pothosOptions: object; description?: string | null
   level: Level,
 ): C {
   const existing = (config.extensions?.directives as unknown[] | undefined) ?? [];
+  const { authScopes, ...printed } = optionsFor(rule, level);
   return {
     ...config,
     description: withRuleSentence(config.description, rule, level),
-    pothosOptions: { ...config.pothosOptions, ...optionsFor(rule, level) },
+    // A type's rule goes to scope-auth only for printing's sake: `wrapIsTypeOf` enforces it.
+    pothosOptions: { ...config.pothosOptions, ...(level === "field" ? { authScopes } : {}), ...printed },
     extensions: { ...config.extensions, directives: [...existing, ...bindingDirectives(rule)] },
   };
 }
 
 export class GatehouseAuthPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   private readonly unauthorized = new Set<string>();
+  /** Set while an abstract type picks an object type: graphql-js may then ask `isTypeOf` of types the value is not. */
+  private resolvingType = false;
 
   override beforeBuild(): void {
     this.unauthorized.clear();
@@ -143,6 +153,44 @@ export class GatehouseAuthPlugin<Types extends SchemaTypes> extends BasePlugin<T
       return { ...fieldConfig, description: withRuleSentence(fieldConfig.description, inherited) };
     }
     return withRule(fieldConfig, rule, "field");
+  }
+
+  /**
+   * A type's rule, checked once per object of the type, when graphql-js completes it (`isTypeOf`):
+   * the object is then null with one FORBIDDEN (UNAUTHENTICATED) error at the field that returned
+   * it. Scope-auth would check it at every field of every object instead (the member page's 1,000
+   * objects have 1,900 such fields), each behind its own wrapper; fields with a rule of their own
+   * still get it from scope-auth, on top of their type's. The check is scope-auth's evaluation of
+   * the same scope map, with its per-request cache.
+   */
+  override wrapIsTypeOf(
+    isTypeOf: GraphQLIsTypeOfFn<unknown, Types["Context"]> | undefined,
+    typeConfig: PothosObjectTypeConfig,
+  ): GraphQLIsTypeOfFn<unknown, Types["Context"]> | undefined {
+    const rule = typeConfig.pothosOptions.auth as AuthRule | undefined;
+    if (!rule || rule.requirement.kind === "parent") return isTypeOf;
+    const { builder } = this;
+    return (parent, context, info) => {
+      if (this.resolvingType) return isTypeOf?.(parent, context, info) ?? false;
+      const passed = () => isTypeOf?.(parent, context, info) ?? true;
+      const refuse = () => {
+        throw forbiddenObject(context as GraphQLContext, info.schema.getType(typeConfig.name) as GraphQLObjectType);
+      };
+      const failure = RequestCache.fromContext(context, builder).evaluateScopeMap(rule.scopes(parent, {}) as never, info);
+      if (isThenable(failure)) return failure.then((refused) => (refused ? refuse() : passed()));
+      return failure ? refuse() : passed();
+    };
+  }
+
+  override wrapResolveType(resolveType: GraphQLTypeResolver<unknown, Types["Context"]>): GraphQLTypeResolver<unknown, Types["Context"]> {
+    return (...args) => {
+      this.resolvingType = true;
+      try {
+        return resolveType(...args);
+      } finally {
+        this.resolvingType = false;
+      }
+    };
   }
 
   override afterBuild(schema: GraphQLSchema): GraphQLSchema {

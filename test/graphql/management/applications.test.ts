@@ -78,7 +78,7 @@ describe("applications", () => {
     const created = response.data?.createApplication as { clientId: string; clientSecret: string; application: null };
     expect(created).toEqual({ clientId: expect.any(String), clientSecret: expect.stringMatching(/^ghs_/), application: null });
     expect(response.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([
-      ["FORBIDDEN", ["createApplication", "application", "name"]],
+      ["FORBIDDEN", ["createApplication", "application"]],
     ]);
     expect((await clientCredentials(created.clientId, created.clientSecret)).status).toBe(200);
   });
