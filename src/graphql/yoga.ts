@@ -17,6 +17,7 @@ import type { GraphQLContext } from "./context.js";
 import { useCsrfPrevention } from "./csrf.js";
 import { useErrorCodes } from "./error-codes.js";
 import { maskError } from "./errors.js";
+import { documentCache } from "./document-cache.js";
 import { createLoaders } from "./loaders.js";
 import { useExecutionBudget } from "./budget.js";
 import { useOperationCost } from "./cost.js";
@@ -72,6 +73,8 @@ export function createGraphQL({ schema, services, changes, logger, onOperation =
     // No file uploads: a multipart body is a form a browser posts without asking (CSRF).
     multipart: false,
     maskedErrors: { maskError },
+    // Parsed documents and parse errors are kept by size, not only by count (./document-cache.ts).
+    parserAndValidationCache: { documentCache: documentCache(), errorCache: documentCache(), validationCache: true },
     logging: {
       debug: (...args) => logger.debug({ args }, "graphql"),
       info: (...args) => logger.info({ args }, "graphql"),
