@@ -8,7 +8,9 @@
 //      organization token), `--operations` requests, 8 at a time, with resident memory (VmRSS), the
 //      JavaScript heap in use and committed (what V8 holds from the system) and memory outside it (external: PGlite's WebAssembly memory, buffers) at
 //      checkpoints from start to the end. A curve that levels off is what to look for.
-// BENCH_SERVER_NODE_OPTIONS is given to the server's process only (to try V8 flags).
+// BENCH_SERVER_NODE_OPTIONS is given to the server's process only (to try V8 flags);
+// BENCH_SERVER_NODE_ARGS goes on its command line (flags NODE_OPTIONS refuses, such as --trace-gc).
+// BENCH_SERVER_OUTPUT names a file that gets everything the server prints.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,7 +124,7 @@ async function benchBackend(backend: Backend, options: MemoryBenchOptions) {
       ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     };
     const world = await seed(env);
-    service = await startService({ name: `gatehouse (${backend})`, args: [join(ROOT, "dist/cli.js"), "serve"], env, port, ready: async (url) => (await fetch(`${url}/readyz`)).ok });
+    service = await startService({ name: `gatehouse (${backend})`, args: [...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), join(ROOT, "dist/cli.js"), "serve"], env, port, ready: async (url) => (await fetch(`${url}/readyz`)).ok });
     const running = service;
 
     const tokenRows: Record<string, string | number>[] = [];

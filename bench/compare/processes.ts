@@ -1,7 +1,7 @@
 // The benchmarked servers as separate processes: started, awaited until ready, measured (memory
 // from /proc/<pid>/status) and stopped.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 
 export interface Service {
@@ -68,7 +68,11 @@ export async function startService(options: {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  // BENCH_SERVER_OUTPUT: a file that gets everything the servers print (e.g. with
+  // BENCH_SERVER_NODE_OPTIONS=--trace-gc, the heap after each collection).
+  const file = process.env.BENCH_SERVER_OUTPUT;
   const keep = (chunk: Buffer) => {
+    if (file) appendFileSync(file, chunk);
     output = (output + chunk.toString()).slice(-4000);
   };
   child.stdout!.on("data", keep);
