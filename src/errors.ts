@@ -18,7 +18,7 @@ export const errorCodes = {
   UNSUPPORTED_MEDIA_TYPE: "The body is not of an accepted type (`details.accepted`): an upload's type is read from its bytes; a POST to /graphql must be `application/json`. HTTP 415.",
   CSRF_PREVENTED: "A GET to /graphql without a header that makes browsers preflight it (`details.headers`); nothing ran. HTTP 403.",
   TOO_MANY_SUBSCRIPTIONS: "A subscription over a cap (`details.limit`: `perToken` or `perProcess`, `details.max`); it did not start. Close one and retry.",
-  CURSOR_EXPIRED: "A change-feed cursor (`after`) older than the feed keeps (audit retention): changes after it were deleted. Resync: read the state again, then read on after `details.currentCursor`.",
+  CURSOR_EXPIRED: "A change-feed cursor (`after`) older than the feed keeps (audit retention): changes after it were deleted. Resync: read the state again, then read on after `details.currentCursor`. Also `auditEvents`' cursor of an event retention deleted: read on from `details.currentCursor` (null: from the start).",
   SERVICE_UNAVAILABLE: "The database is unavailable (unreachable, restarting, out of connections); retry after `details.retryAfterSeconds`. When the whole operation failed: HTTP 503 with `Retry-After`.",
   INTERNAL_SERVER_ERROR: "An unexpected failure (a bug); details are in the server log, never in the response.",
   GRAPHQL_PARSE_FAILED: "The operation is not valid GraphQL syntax.",

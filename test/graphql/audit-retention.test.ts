@@ -125,6 +125,29 @@ describe("audit retention", () => {
     expect((await readFrom(currentCursor)).targets).toEqual([next]);
   });
 
+  it("refuses an auditEvents cursor whose event was deleted with CURSOR_EXPIRED, and reads on from details.currentCursor", async () => {
+    const ids = [await createOrganization("Log 1"), await createOrganization("Log 2"), await createOrganization("Log 3")];
+    const LOG = `query ($first: Int, $after: String, $last: Int, $before: String) {
+      auditEvents(action: "organization.created", first: $first, after: $after, last: $last, before: $before) { edges { cursor node { targetId } } }
+    }`;
+    type Log = { auditEvents: { edges: { cursor: string; node: { targetId: string } }[] } };
+    // Newest first: Log 3, Log 2, Log 1. A reader's cursor at Log 2, which retention then deletes.
+    const page = ok(await gql<Log>(LOG, { first: 3 })).auditEvents.edges;
+    expect(page.map((edge) => edge.node.targetId)).toEqual([ids[2], ids[1], ids[0]]);
+    await age([ids[1]!], 400);
+    await gatehouse.server.auditRetention.run();
+
+    const older = await gql<Log>(LOG, { first: 10, after: page[1]!.cursor });
+    refused(older, "CURSOR_EXPIRED", "after");
+    const onOlder = (older.errors![0]!.extensions!.details as { currentCursor: string }).currentCursor;
+    expect(ok(await gql<Log>(LOG, { first: 1, after: onOlder })).auditEvents.edges.map((edge) => edge.node.targetId)).toEqual([ids[0]]);
+
+    const newer = await gql<Log>(LOG, { last: 10, before: page[1]!.cursor });
+    refused(newer, "CURSOR_EXPIRED", "before");
+    const onNewer = (newer.errors![0]!.extensions!.details as { currentCursor: string }).currentCursor;
+    expect(ok(await gql<Log>(LOG, { last: 1, before: onNewer })).auditEvents.edges.map((edge) => edge.node.targetId)).toEqual([ids[2]]);
+  });
+
   it("keeps an event whose webhook delivery is still pending, with its delivery", async () => {
     ok(
       await gql(`mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { id } }`, {
