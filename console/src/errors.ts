@@ -18,6 +18,7 @@ const words: Record<string, string> = {
   CSRF_PREVENTED: "The server refused a request that did not look like it came from the console (reload the page)",
   SERVICE_UNAVAILABLE: "The server's database is unavailable right now; try again in a moment",
   INTERNAL_SERVER_ERROR: "The server failed unexpectedly; its log says why",
+  CURSOR_EXPIRED: "The events next to this page were deleted by audit retention (older than the server keeps) while you were paging",
   GRAPHQL_PARSE_FAILED: "The console sent a malformed request (a bug in the console)",
   GRAPHQL_VALIDATION_FAILED: "The console and the server disagree about the API (reload the page)",
 };

@@ -58,6 +58,9 @@ export function usePages(resetKey: unknown, size = PAGE_SIZE) {
     variables: page,
     next: (info: PageInfo) => setPage({ first: size, after: info.endCursor ?? undefined }),
     previous: (info: PageInfo) => setPage({ last: size, before: info.startCursor ?? undefined }),
+    /** Reads on from a cursor the server gave (going newer when `newer`), or from the first page when it gave none. */
+    resume: (cursor: string | null, newer: boolean) =>
+      setPage(cursor === null ? { first: size } : newer ? { last: size, before: cursor } : { first: size, after: cursor }),
   };
 }
 

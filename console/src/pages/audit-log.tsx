@@ -1,7 +1,7 @@
 // The audit log: newest first, narrowed by exact organization, actor, action or target.
-import { Button, Code, Group, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Code, Group, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
-import { useQuery } from "urql";
+import { type CombinedError, useQuery } from "urql";
 import { ErrorAlert, formatDate, usePages } from "../components/common.tsx";
 import { ConnectionTable } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
@@ -33,6 +33,7 @@ export function AuditLogPage() {
   const pages = usePages(JSON.stringify(filters));
   const variables = Object.fromEntries(Object.entries(filters).filter(([, value]) => value.trim()).map(([key, value]) => [key, value.trim()]));
   const [{ data, error }] = useQuery({ query: AuditEventsQuery, variables: { ...variables, ...pages.variables }, requestPolicy: "network-only" });
+  const expired = cursorExpired(error);
   return (
     <Stack>
       <Title order={1}>Audit log</Title>
@@ -45,7 +46,22 @@ export function AuditLogPage() {
           <Button variant="default" onClick={() => { setDraft(empty); setFilters(empty); }}>Clear</Button>
         </Group>
       </form>
-      <ErrorAlert error={error} />
+      {expired ? (
+        <Alert color="yellow" title="Those events are gone" role="alert">
+          <Stack gap="xs">
+            <Text size="sm">
+              The events next to this page were deleted by audit retention (they were older than the server keeps) while you were paging.
+            </Text>
+            <Group>
+              <Button size="xs" onClick={() => pages.resume(expired.currentCursor, expired.newer)}>
+                {expired.currentCursor === null ? "Back to the newest events" : "Read on from the events still kept"}
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      ) : (
+        <ErrorAlert error={error} />
+      )}
       <ConnectionTable
         label="Audit events"
         noun="events"
@@ -63,4 +79,12 @@ export function AuditLogPage() {
       />
     </Stack>
   );
+}
+
+/** CURSOR_EXPIRED: the page's cursor named an event audit retention deleted; where the server says to read on. */
+function cursorExpired(error: CombinedError | undefined): { currentCursor: string | null; newer: boolean } | undefined {
+  const refusal = error?.graphQLErrors.find((graphQLError) => graphQLError.extensions?.code === "CURSOR_EXPIRED");
+  if (!refusal) return undefined;
+  const details = refusal.extensions.details as { currentCursor?: unknown } | undefined;
+  return { currentCursor: typeof details?.currentCursor === "string" ? details.currentCursor : null, newer: refusal.extensions.field === "before" };
 }
