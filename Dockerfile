@@ -1,4 +1,4 @@
-# Gatehouse container image: compiled TypeScript on Node 24 (the current LTS, the version .ci/run
+# Gatehouse container image: the bundled server on Node 24 (the current LTS, the version .ci/run
 # tests: it reads NODE_VERSION from this line), runtime dependencies only.
 # The container applies pending migrations, then serves (see CMD).
 ARG NODE_VERSION=24.22.3
@@ -14,10 +14,12 @@ COPY prisma ./prisma
 # Scripts skipped here (the console's sources are not copied yet); the Prisma client is generated offline.
 RUN npm ci --ignore-scripts && npx prisma generate
 COPY tsconfig.json tsconfig.build.json schema.graphql ./
+COPY scripts/bundle.ts ./scripts/
 COPY src ./src
 COPY console ./console
-# The server (tsc), the embedded database's migrated template (embedded-template/) and the console
-# (type-checked against schema.graphql, bundled by Vite).
+# The server (type-checked by tsc, bundled by esbuild into dist/: scripts/bundle.ts), the embedded
+# database's migrated template (embedded-template/) and the console (type-checked against
+# schema.graphql, bundled by Vite).
 RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim

@@ -3,14 +3,16 @@
 //   npm run bench -- compare [--rounds 3] [--seconds 10] [--warmup 2] [--members 10000] [--build] [--only tokens|pages]
 //   npm run bench -- scale [--rounds 3] [--seconds 10] [--warmup 2] [--organizations 100000] [--build]
 //   npm run bench -- memory [--operations 50000] [--seconds 10] [--build] [--only embedded|postgres]
+//   npm run bench -- start [--rounds 3] [--node <binary>]… [--cli <label>=<path to cli.js>]…
 // `compare` (Gatehouse beside oidc-provider and PostGraphile), `scale` (a small database beside a
-// large one) and `memory` (memory under token load and the fuzz mix) start Gatehouse as separate
-// processes and run only when named.
+// large one), `memory` (memory under token load and the fuzz mix) and `start` (time to ready, new
+// folder and restart) start Gatehouse as separate processes and run only when named.
 import { parseArgs } from "node:util";
 import { benchCompare } from "./compare/index.js";
 import { benchMembers } from "./members.js";
 import { benchMemory } from "./memory.js";
 import { benchScale } from "./scale.js";
+import { benchStart } from "./start.js";
 import { benchSubscriptions } from "./subscriptions.js";
 import { benchTokens } from "./tokens.js";
 import { benchWebhooks } from "./webhooks.js";
@@ -27,6 +29,8 @@ const { values, positionals: selected } = parseArgs({
     operations: { type: "string", default: "50000" },
     build: { type: "boolean", default: false },
     only: { type: "string" },
+    node: { type: "string", multiple: true },
+    cli: { type: "string", multiple: true },
   },
 });
 const seconds = Number(values.seconds);
@@ -60,6 +64,14 @@ if (selected.includes("memory")) {
     seconds,
     build: values.build,
     ...(values.only === "embedded" || values.only === "postgres" ? { only: values.only } : {}),
+  });
+}
+
+if (selected.includes("start")) {
+  await benchStart({
+    rounds: Number(values.rounds),
+    nodes: values.node ?? [process.execPath],
+    clis: values.cli ?? ["dist=dist/cli.js"],
   });
 }
 

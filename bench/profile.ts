@@ -7,7 +7,7 @@
 // (Gatehouse's code, each package, garbage collection, Node's internals) and the top functions by
 // self time. Each load also prints the server's CPU time per request (/proc/<pid>/stat), which a
 // loaded machine disturbs far less than requests per second: `--cpu-only` measures just that,
-// without the profiler, to compare two builds. Build first (`npx tsc -p tsconfig.build.json`).
+// without the profiler, to compare two builds. Build first (`npm run build`).
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the Docker image's runtime stage as a plain folder (no Docker engine needed) and starts it
 # against PostgreSQL with the `node` on PATH: the same `npm ci` line as the Dockerfile (read from
-# it), the compiled server, the console's built assets, GraphiQL's Tokens panel (assets/) and the
-# migrations. Fails when a build-time package (Prisma CLI, TypeScript, react-dom, Vite) is in its
-# node_modules, when the server does not migrate, become ready, serve the console and answer
-# GraphQL, when in development mode it serves GraphiQL without the Tokens panel, or when a new
-# embedded data folder is not created from the embedded database's template. Prints node_modules' size.
+# it), the bundled server (scripts/bundle.ts), the console's built assets, GraphiQL's Tokens panel
+# (assets/) and the migrations. Fails when a build-time package (Prisma CLI, TypeScript, react-dom,
+# Vite) is in its node_modules, when the server does not migrate, become ready, serve the console
+# and answer GraphQL, when a new embedded data folder is not created from the embedded database's
+# template or the server does not serve on it, or when in development mode it serves GraphiQL
+# without the Tokens panel. Prints node_modules' size.
 # Usage: scripts/runtime-tree.sh [folder]   (PGHOST/PGPORT/PGUSER as for psql; default 127.0.0.1:5432 postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ echo "runtime tree in $tree (node $(node --version)): $install"
 rm -rf "$tree" && mkdir -p "$tree/console"
 cp package.json package-lock.json "$tree/"
 (cd "$tree" && eval "$install" >/dev/null)
-npx tsc -p tsconfig.build.json --outDir "$tree/dist"
+npx tsx scripts/bundle.ts "$tree/dist" >/dev/null
 [[ -f console/dist/index.html ]] || npm run build --workspace=console >/dev/null
 cp -r console/dist "$tree/console/dist"
 cp -r prisma "$tree/prisma"
@@ -64,6 +65,13 @@ curl -s -o /dev/null -w '%{http_code}' -H 'accept: text/html' "http://127.0.0.1:
 # The embedded database: a new data folder comes from the template, so there is nothing left to migrate.
 created=$(env -u DATABASE_URL GATEHOUSE_DATA_DIR="$tree/embedded-data" node dist/cli.js migrate)
 [[ "$created" == "Database is up to date." ]] || { echo "runtime-tree: a new embedded data folder was not created from the template: $created" >&2; exit 1; }
+# And serves on it (PGlite loads its WebAssembly from node_modules, beside the bundle).
+kill "$server" && wait "$server" 2>/dev/null || true
+env -u DATABASE_URL GATEHOUSE_DATA_DIR="$tree/embedded-data" node dist/cli.js serve &
+server=$!
+wait_ready
+answer=$(curl -sf -X POST "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' -d '{"query":"{ __typename }"}')
+[[ "$answer" == '{"data":{"__typename":"Query"}}' ]] || { echo "runtime-tree: GraphQL on the embedded database answered $answer" >&2; exit 1; }
 
 # The same tree in development mode (what `docker run -e GATEHOUSE_MODE=development` runs): GraphiQL,
 # and on this loopback request its Tokens panel, whose script comes from assets/.
@@ -75,4 +83,4 @@ page=$(curl -sf -H 'accept: text/html' "http://127.0.0.1:$port/graphql")
 panel=$(grep -o '/graphiql/[0-9a-f]*/tokens.js' <<<"$page" | head -n 1 || true)
 [[ -n "$panel" ]] || { echo "runtime-tree: development GraphiQL without the Tokens panel" >&2; exit 1; }
 curl -sf "http://127.0.0.1:$port$panel" >/dev/null || { echo "runtime-tree: $panel not served" >&2; exit 1; }
-echo "runtime tree: migrated, ready, console and GraphQL served on node $(node --version); embedded database created from the template; in development, GraphiQL with its Tokens panel"
+echo "runtime tree: migrated, ready, console and GraphQL served on node $(node --version); embedded database created from the template and served; in development, GraphiQL with its Tokens panel"

@@ -1,27 +1,20 @@
 // Server lifecycle: bind the port, open the database, migrate, build the schema, serve HTTP, stop gracefully.
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ChangeFeed } from "./changes.js";
+import type { ChangeFeed } from "./changes.js";
 import type { Config, ServerConfig } from "./config/index.js";
 import { type Database, type OpenDatabaseOptions, openDatabase } from "./db/index.js";
 import { readMigrations } from "./db/migrate.js";
 import { prepareDatabase } from "./db/prepare.js";
 import { logTemplateLookup } from "./db/template.js";
 import { OperatorError } from "./errors.js";
-import { type AuthServices, createAuthServices } from "./auth/services.js";
-import { AuditBatcher } from "./domain/audit-batch.js";
-import { DenialAggregator } from "./domain/audit-denials.js";
-import { recordAuditOnly } from "./domain/audit.js";
-import { AuditRetention } from "./domain/audit-retention.js";
-import { buildSchema } from "./graphql/schema/index.js";
-import { createGraphQL } from "./graphql/yoga.js";
-import { createRequestListener } from "./http/app.js";
-import { type DevelopmentAccess, createDevelopmentAccess } from "./http/development/access.js";
-import { publishDevelopmentServer } from "./http/development/server-file.js";
-import { Metrics } from "./http/metrics.js";
+import type { AuthServices } from "./auth/services.js";
+import type { AuditRetention } from "./domain/audit-retention.js";
+import type { DenialAggregator } from "./domain/audit-denials.js";
+import type { DevelopmentAccess } from "./http/development/access.js";
 import { localUrl } from "./http/url.js";
 import type { Logger } from "./logger.js";
-import { WebhookWorker } from "./webhooks/worker.js";
+import type { WebhookWorker } from "./webhooks/worker.js";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:4000 */
@@ -56,6 +49,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
   let db: Database | undefined;
   let changes: ChangeFeed | undefined;
   let webhooks: WebhookWorker | undefined;
+  // The GraphQL and HTTP stack loads, and the schema is built, while the database opens (below):
+  // neither needs the other until the first query. Awaited after the database is up; a failure
+  // to open it is the error reported, so this one is then dropped.
+  const loading = import("./server-stack.js").then((stack) => ({ stack, schema: stack.buildSchema() }));
+  loading.catch(() => {});
   try {
     const migrations = await readMigrations();
     db = await openDatabase(config.database, {
@@ -66,11 +64,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
       onNotificationsError: (error) => logger.warn({ err: error }, "the change-notification connection failed; reconnecting"),
     });
     await prepareDatabase(db, migrations, config.migrateOnStart, logger);
-    const services = await createAuthServices({ config, db, logger, issuer: () => url });
+    const { stack, schema } = await loading;
+    const { ChangeFeed, Metrics, WebhookWorker, AuditRetention, AuditBatcher, DenialAggregator, recordAuditOnly } = stack;
+    const services = await stack.createAuthServices({ config, db, logger, issuer: () => url });
     const feed = await ChangeFeed.start(db, logger);
     changes = feed;
     feed.onSigningKeysChanged(() => services.keys.invalidate());
-    const schema = buildSchema();
     const metrics = new Metrics({ openSubscriptions: () => feed.subscribers });
     const worker = await WebhookWorker.start({ db, config: config.webhooks, sealer: services.webhookSecrets, logger, registry: metrics.registry });
     webhooks = worker;
@@ -79,7 +78,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     const denials = new DenialAggregator((event) => deniedRows.record(event), config.audit.denialWindowMs, (error) =>
       logger.error({ err: error }, "could not record counted token denials"),
     );
-    const yoga = createGraphQL({
+    const yoga = stack.createGraphQL({
       schema,
       services,
       changes: feed,
@@ -89,12 +88,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
         logger.info({ graphql: { ...operation, durationMs: Math.round(operation.durationMs) } }, "graphql operation");
       },
     });
-    const development = config.mode === "development" ? createDevelopmentAccess() : undefined;
-    handle = await createRequestListener({ services, metrics, migrations, yoga, logger, denials, development });
+    const development = config.mode === "development" ? stack.createDevelopmentAccess() : undefined;
+    handle = await stack.createRequestListener({ services, metrics, migrations, yoga, logger, denials, development });
     // The CLI finds the running server (and its secret) here, so `gatehouse token` needs no database.
     const unpublish =
       development && !config.dataDir.startsWith("memory://")
-        ? await publishDevelopmentServer(config.dataDir, { url, secret: development.secret })
+        ? await stack.publishDevelopmentServer(config.dataDir, { url, secret: development.secret })
         : async () => {};
     logger.info(
       { url, graphql: `${url}/graphql`, issuer: services.issuer(), database: db.kind, mode: config.mode },

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { installationUrl } from "./paths.js";
 
 /** The version in package.json. */
 export const version: string = JSON.parse(
-  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+  readFileSync(installationUrl("package.json"), "utf8"),
 ).version;

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config/index.js";
-import { seedDemo } from "../domain/demo.js";
 import { seedTemplate } from "../domain/seed.js";
 import { DATABASE_OPTIONS, configFlags, withConfigOptions } from "./config-options.js";
 import { withServices } from "./services.js";
@@ -26,6 +25,8 @@ export function addSeedCommand(program: Command): void {
       );
       if (options.demo) {
         if (config.mode !== "development") throw new Error("--demo needs development mode");
+        // Development-only: loaded here, so the `gatehouse` command (a production serve) never loads it.
+        const { seedDemo } = await import("../domain/demo.js");
         const demo = await seedDemo(context);
         console.log(`Demo: ${demo.organizations} organization(s), ${demo.users} user(s)`);
       }

@@ -5,11 +5,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { OperatorError } from "../errors.js";
+import { installationPath } from "../paths.js";
 import type { SqlPool, SqlSession } from "./sql.js";
 
-export const defaultMigrationsDir = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
+export const defaultMigrationsDir = installationPath("prisma/migrations");
 
 /** The key of Prisma's migration advisory lock: Gatehouse and Prisma's CLI exclude each other. */
 const ADVISORY_LOCK_KEY = 72707369;

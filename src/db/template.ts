@@ -8,13 +8,13 @@
 // without a template. Never committed: it is built output.
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Logger } from "../logger.js";
+import { installationPath } from "../paths.js";
 import { openEmbedded } from "./embedded.js";
 import { type Migration, checksum, migrate } from "./migrate.js";
 
 /** Where `npm run build` writes the template: `embedded-template/` at the root of the installation. */
-export const defaultTemplateDir = fileURLToPath(new URL("../../embedded-template", import.meta.url));
+export const defaultTemplateDir = installationPath("embedded-template");
 
 const MANIFEST = "manifest.json";
 const PGDATA = "pgdata";

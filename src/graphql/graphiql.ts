@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { GraphiQLOptions } from "graphql-yoga";
 import { managementScopes } from "../domain/management.js";
+import { installationUrl } from "../paths.js";
 
 export const GRAPHIQL_ASSETS_PATH = "/graphiql";
 
@@ -31,7 +32,7 @@ export interface GraphiQLServerContext {
 /** GraphiQL's page options, as `renderGraphiQLPage` receives them. */
 export type GatehouseGraphiQLOptions = GraphiQLOptions & { tokenPanel?: TokenPanelAccess };
 
-const TOKEN_PANEL_SCRIPT = new URL("../../assets/graphiql/tokens.js", import.meta.url);
+const TOKEN_PANEL_SCRIPT = installationUrl("assets/graphiql/tokens.js");
 
 interface Asset {
   body: string | Uint8Array<ArrayBuffer>;

@@ -7,12 +7,12 @@
 // except the identity provider the console signs in at.
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, Hono } from "hono";
+import { installationPath } from "../paths.js";
 
-/** Where `npm run build -w console` writes the app; the same from src/ (tsx) and dist/ (compiled). */
-export const CONSOLE_DIST = fileURLToPath(new URL("../../console/dist/", import.meta.url));
+/** Where `npm run build -w console` writes the app. */
+export const CONSOLE_DIST = installationPath("console/dist/");
 
 /** What the page learns about its server, read by console/src/config.ts. */
 export interface ConsolePageConfig {

@@ -62,10 +62,10 @@ export interface ServeProcess {
 
 /**
  * Starts `gatehouse serve` on a free port and resolves once it listens, or with `until`, once a line
- * of its banner matches.
+ * of its banner matches. `cli` runs another entry than src/cli.ts (a built bundle's cli.js).
  */
-export function serve(env: Record<string, string>, args: string[] = [], until?: RegExp): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [...cliArgs, "serve", "--port", "0", ...args], { cwd: root, env: cliEnv(env) });
+export function serve(env: Record<string, string>, args: string[] = [], until?: RegExp, cli: string[] = cliArgs): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...cli, "serve", "--port", "0", ...args], { cwd: root, env: cliEnv(env) });
   const logs: Record<string, unknown>[] = [];
   const text: string[] = [];
   const ready = (url: string): ServeProcess => ({

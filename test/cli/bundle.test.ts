@@ -1,0 +1,89 @@
+// The built server: `npm run build` bundles src/cli.ts with esbuild (scripts/bundle.ts), and
+// package.json's `bin` runs that bundle. What a production start loads is the bundle's static
+// module graph from cli.js, the server's chunk and the server stack's (which the server imports
+// while the database opens); development-only code must stay out of it.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Metafile } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundle } from "../../scripts/bundle.js";
+import { serve } from "../support/cli.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+let outdir: string;
+let metafile: Metafile;
+
+beforeAll(async () => {
+  // Beside dist/, one folder below the root, as dist/ is: the bundle finds the installation's files
+  // (migrations, package.json) one folder up.
+  outdir = await mkdtemp(join(root, ".bundle-test-"));
+  metafile = await bundle(outdir);
+}, 120_000);
+
+afterAll(async () => {
+  await rm(outdir, { recursive: true, force: true });
+});
+
+/** The bundle's output file built from `entryPoint`. */
+function outputOf(entryPoint: string): string {
+  const found = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === entryPoint);
+  if (!found) throw new Error(`no output for ${entryPoint}`);
+  return found[0];
+}
+
+/** Source files in the outputs `from` import statically, transitively (what loading them evaluates). */
+function staticSources(from: string[]): Set<string> {
+  const outputs = new Set<string>();
+  const pending = [...from];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (outputs.has(file)) continue;
+    outputs.add(file);
+    for (const imported of metafile.outputs[file]!.imports) {
+      if (imported.kind === "import-statement" && !imported.external) pending.push(imported.path);
+    }
+  }
+  return new Set([...outputs].flatMap((file) => Object.keys(metafile.outputs[file]!.inputs)));
+}
+
+describe("npm run build", () => {
+  it("bundles the command that package.json's bin runs", async () => {
+    const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
+    expect(pkg.bin.gatehouse).toBe("dist/cli.js");
+    expect(pkg.scripts.build).toContain("tsx scripts/bundle.ts");
+    expect(outputOf("src/cli.ts")).toBe(join(outdir, "cli.js").slice(root.length));
+  });
+
+  it("keeps development-only code out of what a production serve loads", () => {
+    const loaded = staticSources([outputOf("src/cli.ts"), outputOf("src/server.ts"), outputOf("src/server-stack.ts")]);
+    expect(loaded).toContain("src/server.ts");
+    expect(loaded).toContain("src/graphql/yoga.ts");
+    for (const development of ["src/cli/playground.ts", "src/domain/demo.ts"]) expect(loaded).not.toContain(development);
+    // GraphiQL's 9 MB bundle is imported on the first GraphiQL page, from node_modules.
+    expect([...loaded].filter((file) => file.includes("render-graphiql"))).toEqual([]);
+  });
+});
+
+describe("the bundle", () => {
+  it("serves in production mode on a new embedded data folder", async () => {
+    const dataDir = await mkdtemp(join(outdir, "data-"));
+    const server = await serve(
+      { NODE_ENV: "production", GATEHOUSE_MODE: "production", GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_ISSUER: "http://127.0.0.1", GATEHOUSE_SECRET: "bundle-test-secret-0123456789abcdef0123456789" },
+      ["--host", "127.0.0.1"],
+      undefined,
+      [join(outdir, "cli.js")],
+    );
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const answer = await fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      expect(await answer.json()).toEqual({ data: { __typename: "Query" } });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 180_000);
+});
