@@ -33,6 +33,7 @@ export interface SigningKeysOptions {
 
 export class SigningKeys {
   private snapshot: Promise<Snapshot> | undefined;
+  private refreshing = false;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -84,10 +85,36 @@ export class SigningKeys {
 
   private current(): Promise<Snapshot> {
     const cached = this.snapshot;
-    if (cached) {
-      return cached.then((snapshot) => (Date.now() - snapshot.loadedAt < CACHE_MS ? snapshot : this.reload()));
-    }
-    return this.reload();
+    if (!cached) return this.reload();
+    return cached.then((snapshot) => {
+      const age = Date.now() - snapshot.loadedAt;
+      if (age < CACHE_MS) return snapshot;
+      // Past its minute the keys are reloaded in the background while the ones in hand keep
+      // signing: the token requests of that moment no longer wait for a read and a decryption
+      // (a once-a-minute tail of the token endpoint). A rotation is announced to every replica
+      // at once (`invalidate`), and a retired key stays published, so a token signed meanwhile
+      // still verifies. Past two minutes (no token asked for a minute, or the reloads failing)
+      // callers wait for a reload, as before.
+      if (age >= 2 * CACHE_MS) return this.reload();
+      this.refresh(cached);
+      return snapshot;
+    });
+  }
+
+  /** Reloads in the background; the result replaces `from` unless something replaced it first. */
+  private refresh(from: Promise<Snapshot>): void {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    this.load()
+      .then(
+        (snapshot) => {
+          if (this.snapshot === from) this.snapshot = Promise.resolve(snapshot);
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.refreshing = false;
+      });
   }
 
   private reload(): Promise<Snapshot> {

@@ -153,3 +153,35 @@ describe("the key-encryption secret", () => {
     }
   });
 });
+
+describe("the cached keys", () => {
+  it("past their minute keep signing while a background reload picks up an unannounced rotation; past two minutes callers wait", async () => {
+    const db = await openTestDatabase();
+    const clock = vi.spyOn(Date, "now");
+    try {
+      const keysOf = () => new SigningKeys(db.prisma, new KeyEncryption([SECRET_A]), { algorithm: "ES256", maxTokenLifetimeSeconds: async () => 3600 });
+      const replica = keysOf();
+      await replica.ensureActiveKey();
+      const start = Date.now();
+      clock.mockImplementation(() => start);
+      const first = (await replica.active()).kid;
+      // Another process rotates; this replica is not told (no change feed here).
+      const rotated = await keysOf().rotate();
+
+      // Past the minute: the key in hand answers, and the reload runs behind it.
+      clock.mockImplementation(() => start + 61_000);
+      const reads = vi.spyOn(db.prisma.signingKey, "findMany");
+      expect((await replica.active()).kid).toBe(first);
+      await vi.waitFor(async () => expect((await replica.active()).kid).toBe(rotated));
+      expect(reads).toHaveBeenCalledTimes(1);
+
+      // Past two minutes without a reload, the caller waits for one.
+      const again = await keysOf().rotate();
+      clock.mockImplementation(() => start + 61_000 + 121_000);
+      expect((await replica.active()).kid).toBe(again);
+    } finally {
+      clock.mockRestore();
+      await db.dispose();
+    }
+  });
+});

@@ -36,6 +36,17 @@ const REQUEST_ID = /^[\w\-=]{1,255}$/;
 export function tokenListener(options: TokenListenerOptions): (request: IncomingMessage, response: ServerResponse) => boolean {
   const { endpoint, maxBodyBytes, metrics, logger } = options;
   const utf8 = new TextDecoder();
+  // The duration histogram's series per status (a handful), so that an answer does not hash its
+  // labels again; and the request log line only built when it is written (production logs warn).
+  const durations = new Map<number, { observe(seconds: number): void }>();
+  const durationsOf = (status: number) => {
+    let series = durations.get(status);
+    if (!series) {
+      series = metrics.httpRequests.labels({ route: TOKEN_PATH, method: "POST", status: String(status) });
+      durations.set(status, series);
+    }
+    return series;
+  };
   return (request, response) => {
     if (request.method !== "POST" || !isTokenPath(request.url)) return false;
     const length = contentLength(request);
@@ -69,8 +80,10 @@ export function tokenListener(options: TokenListenerOptions): (request: Incoming
           response.writeHead(answer.status, headers);
           response.end(answer.body);
           const ms = performance.now() - started;
-          metrics.httpRequests.observe({ route: TOKEN_PATH, method: "POST", status: String(answer.status) }, ms / 1000);
-          logger.info({ requestId, method: "POST", path: TOKEN_PATH, status: answer.status, ms: Math.round(ms) }, "request");
+          durationsOf(answer.status).observe(ms / 1000);
+          if (logger.isLevelEnabled("info")) {
+            logger.info({ requestId, method: "POST", path: TOKEN_PATH, status: answer.status, ms: Math.round(ms) }, "request");
+          }
         });
     });
     return true;
