@@ -35,29 +35,34 @@ function split(key: string): [string, string] {
   return [key.slice(0, index), key.slice(index + 1)];
 }
 
+/**
+ * A batched membership lookup: `find` reads the rows among the (organization, member) pairs asked
+ * for, each as `[organizationId, memberId]`; one query per request whatever the number of keys.
+ */
+function membershipLoader(find: (pairs: [string, string][]) => Promise<[string, string][]>): MembershipCheck {
+  return new MembershipCheck(
+    new DataLoader(async (keys) => {
+      const found = new Set((await find(keys.map(split))).map(([organizationId, memberId]) => `${organizationId}:${memberId}`));
+      return keys.map((key) => found.has(key));
+    }),
+  );
+}
+
 export function createLoaders(prisma: PrismaClient): Loaders {
   return {
-    userMembership: new MembershipCheck(
-      new DataLoader(async (keys) => {
-        const pairs = keys.map(split);
-        const rows = await prisma.organizationMembership.findMany({
-          where: { OR: pairs.map(([organizationId, userId]) => ({ organizationId, userId })) },
-          select: { organizationId: true, userId: true },
-        });
-        const found = new Set(rows.map((row) => `${row.organizationId}:${row.userId}`));
-        return keys.map((key) => found.has(key));
-      }),
-    ),
-    applicationMembership: new MembershipCheck(
-      new DataLoader(async (keys) => {
-        const pairs = keys.map(split);
-        const rows = await prisma.organizationApplication.findMany({
-          where: { OR: pairs.map(([organizationId, applicationId]) => ({ organizationId, applicationId })) },
-          select: { organizationId: true, applicationId: true },
-        });
-        const found = new Set(rows.map((row) => `${row.organizationId}:${row.applicationId}`));
-        return keys.map((key) => found.has(key));
-      }),
-    ),
+    userMembership: membershipLoader(async (pairs) => {
+      const rows = await prisma.organizationMembership.findMany({
+        where: { OR: pairs.map(([organizationId, userId]) => ({ organizationId, userId })) },
+        select: { organizationId: true, userId: true },
+      });
+      return rows.map((row) => [row.organizationId, row.userId]);
+    }),
+    applicationMembership: membershipLoader(async (pairs) => {
+      const rows = await prisma.organizationApplication.findMany({
+        where: { OR: pairs.map(([organizationId, applicationId]) => ({ organizationId, applicationId })) },
+        select: { organizationId: true, applicationId: true },
+      });
+      return rows.map((row) => [row.organizationId, row.applicationId]);
+    }),
   };
 }
