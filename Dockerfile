@@ -23,7 +23,13 @@ COPY console ./console
 RUN npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim
+# A bounded JavaScript heap (README "Memory"): without it V8 sizes the heap from the host's or the
+# container's memory and lets it grow far between full collections (880-930 MB resident under the
+# fuzz mix on a 24 GB host, against ~130 MB live). 256 MB holds that mix and token load at ~400 MB
+# resident on PostgreSQL, ~470 MB embedded (docs/performance.md; 128 MB ran out of heap); give the container at least 512 MB
+# (PostgreSQL) or 768 MB (embedded). Override NODE_OPTIONS to change it.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=256 \
     HOST=0.0.0.0 \
     PORT=4000 \
     GATEHOUSE_DATA_DIR=/var/lib/gatehouse
