@@ -150,9 +150,25 @@ async function decideResourceToken(context: TokenDecisionContext, request: Token
   let granted = await context.facts.globalResourceScopes(request.subject, resource.id);
   // `all` implies every management scope, so its holder may ask for a narrower token.
   if (indicator === context.tokens.managementResource && request.scope && granted.includes("all")) {
-    granted = [...new Set([...granted, ...Object.keys(managementScopes)])];
+    granted = withImpliedManagementScopes(granted);
   }
   return decision(request, { kind: "resource", audience: resource.indicator, granted, ttl: resource.accessTokenTtl });
+}
+
+const MANAGEMENT_SCOPES = Object.keys(managementScopes);
+const impliedManagementScopes = new WeakMap<readonly string[], string[]>();
+
+/**
+ * `granted` with every management scope added, computed once per granted list: the facts cache
+ * hands out the same list until a change drops it, and this ran at every management token.
+ */
+function withImpliedManagementScopes(granted: readonly string[]): string[] {
+  let expanded = impliedManagementScopes.get(granted);
+  if (!expanded) {
+    expanded = [...new Set([...granted, ...MANAGEMENT_SCOPES])];
+    impliedManagementScopes.set(granted, expanded);
+  }
+  return expanded;
 }
 
 async function findResource(facts: TokenFacts, indicator: string) {

@@ -75,8 +75,12 @@ export function tokenListener(options: TokenListenerOptions): (request: Incoming
           };
         })
         .then((answer) => {
-          const headers: Record<string, string> = { ...answer.headers, "x-request-id": requestId };
-          for (const [name, value] of options.headers) headers[name] ??= value;
+          // A flat [name, value, …] list, which Node writes as given: an object spread with a dozen
+          // headers was the largest allocation of a token request (4 KB of ~30 KB).
+          const headers: string[] = [];
+          for (const name in answer.headers) headers.push(name, answer.headers[name]!);
+          headers.push("x-request-id", requestId);
+          for (const [name, value] of options.headers) if (!Object.hasOwn(answer.headers, name)) headers.push(name, value);
           response.writeHead(answer.status, headers);
           response.end(answer.body);
           const ms = performance.now() - started;
