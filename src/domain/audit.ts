@@ -42,14 +42,14 @@ export async function recordAuditOnly(db: Pick<Database, "execute">, input: Audi
   if (input.length === 0) return;
   const columns: [string[], string[], (string | null)[], (string | null)[], (string | null)[], string[], number[]] = [[], [], [], [], [], [], []];
   for (const event of input) {
-    const definition = events[event.action];
-    columns[0].push(event.actor);
-    columns[1].push(event.action);
-    columns[2].push(definition.targetType);
-    columns[3].push(event.targetId ?? null);
-    columns[4].push(event.organizationId ?? null);
-    columns[5].push(JSON.stringify(event.data));
-    columns[6].push(definition.version);
+    const row = auditRow(event, null);
+    columns[0].push(row.actor);
+    columns[1].push(row.action);
+    columns[2].push(row.targetType);
+    columns[3].push(row.targetId);
+    columns[4].push(row.organizationId);
+    columns[5].push(JSON.stringify(row.data));
+    columns[6].push(row.dataVersion);
   }
   await db.execute(INSERT_AUDIT_ONLY, columns);
 }
@@ -91,7 +91,8 @@ async function claimFeedPositions(tx: Prisma.TransactionClient, count: number): 
   return rows.map((row) => BigInt(row.position)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function auditRow(event: AuditEventInput, feedPosition: bigint | null): Prisma.AuditEventCreateManyInput & Prisma.AuditEventCreateInput {
+/** An event's row: what the caller gave, and what its catalogue entry says (target type, data version). */
+function auditRow(event: AuditEventInput, feedPosition: bigint | null) {
   const definition = events[event.action];
   return {
     actor: event.actor,
