@@ -62,8 +62,7 @@ export class AuditBatcher {
   private readonly startWrites = (): void => {
     this.startScheduled = false;
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
-      this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+      const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight += 1;
       void this.writeBatch(batch).finally(() => {
         this.inFlight -= 1;
