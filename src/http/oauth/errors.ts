@@ -21,7 +21,7 @@ export class OAuthError extends Error {
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
-    /** `slow_down`: when to ask again (the Retry-After header). */
+    /** `slow_down` and `temporarily_unavailable`: when to ask again (the Retry-After header). */
     readonly retryAfterSeconds?: number,
   ) {
     super(`${code}: ${description}`);
@@ -58,7 +58,11 @@ export function oauthErrorOf(error: unknown): OAuthError | undefined {
   if (error instanceof TokenRefusal) return new OAuthError(refusalCodes[error.reason], error.description);
   // RFC 6749 names `temporarily_unavailable` for the authorization endpoint; token clients read it alike.
   if (isDatabaseUnavailable(error)) {
-    return new OAuthError("temporarily_unavailable", `the database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds`);
+    return new OAuthError(
+      "temporarily_unavailable",
+      `the database is unavailable; retry in ${DATABASE_RETRY_AFTER_SECONDS} seconds`,
+      DATABASE_RETRY_AFTER_SECONDS,
+    );
   }
   return undefined;
 }

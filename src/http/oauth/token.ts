@@ -12,7 +12,6 @@
 // The endpoint reads plain values (TokenHttpRequest) and answers plain values (TokenHttpResponse),
 // so that both of its transports serve it: Node's request listener directly for the common case
 // (token-listener.ts: no WHATWG Request or Response per token) and the Hono route for the rest.
-import { DATABASE_RETRY_AFTER_SECONDS } from "../../db/errors.js";
 import type { AuthServices } from "../../auth/services.js";
 import { type AuditOnlyEventInput, recordAuditOnly } from "../../domain/audit.js";
 import { AuditBatcher } from "../../domain/audit-batch.js";
@@ -139,7 +138,6 @@ function failure(error: OAuthError): TokenHttpResponse {
     {
       ...NO_STORE,
       ...(error.code === "invalid_client" ? { "www-authenticate": 'Basic realm="gatehouse", charset="UTF-8"' } : {}),
-      ...(error.code === "temporarily_unavailable" ? { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) } : {}),
       ...(error.retryAfterSeconds !== undefined ? { "retry-after": String(error.retryAfterSeconds) } : {}),
     },
     { error: error.code, error_description: error.description },
