@@ -6,11 +6,10 @@
 // shared machine moves far less than the wall time.
 // Rounds interleave every Node binary and build, so they share the machine's conditions.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort } from "./compare/processes.js";
+import { cpuMsOf, freePort } from "./compare/processes.js";
 
 export interface StartOptions {
   rounds: number;
@@ -27,13 +26,6 @@ interface Sample {
   cpuMs: number;
   mainMs: number;
   wallMs: number;
-}
-
-/** utime + stime in ms: of the whole process, or with `thread`, of that thread (/proc/<pid>/task/<tid>/stat). */
-function cpuMsOf(pid: number, thread?: number): number {
-  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function exited(child: ChildProcess): Promise<void> {

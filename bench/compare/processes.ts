@@ -31,9 +31,12 @@ function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   return Math.round(Number(line?.replace(/\D+/g, "") ?? 0) / 1024);
 }
 
-/** utime + stime of a process, in ms (the kernel counts in ticks of 1/100 s on Linux). */
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/**
+ * utime + stime in ms (the kernel counts in ticks of 1/100 s on Linux): of the whole process, or
+ * with `thread`, of that thread alone (/proc/<pid>/task/<tid>/stat).
+ */
+export function cpuMsOf(pid: number, thread?: number): number {
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, "utf8");
   // Fields after the command name (which may hold spaces) start at the state, field 3.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
