@@ -1,5 +1,5 @@
 // `npx tsx bench/profile.ts [--backend postgres|embedded] [--seconds 10] [--work tokens|member-page]
-// [--members 10000] [--cpu-only] [--out file.cpuprofile]`: a CPU profile of the built server (`node --cpu-prof dist/cli.js serve`,
+// [--members 10000] [--cpu-only] [--kinds management,organization] [--out file.cpuprofile]`: a CPU profile of the built server (`node --cpu-prof dist/cli.js serve`,
 // production mode) under load at 8 connections, management token then organization token:
 // client_credentials (`tokens`) or the member page (`member-page`: 100 members of a
 // `--members` organization, test/support/world.ts's MEMBER_PAGE). Start-up is excluded from
@@ -7,14 +7,19 @@
 // (Gatehouse's code, each package, garbage collection, Node's internals) and the top functions by
 // self time. Each load also prints the server's CPU time per request (/proc/<pid>/stat), which a
 // loaded machine disturbs far less than requests per second: `--cpu-only` measures just that,
-// without the profiler, to compare two builds. Build first (`npm run build`).
+// without the profiler, to compare two builds. Beside it: the CPU per request of the server's
+// PostgreSQL backends (on this machine, found through pg_stat_activity) and of the load generator
+// (autocannon runs in this process), which share the same cores. `--kinds organization,management,…`
+// sets which token loads run, in which order (a process's first load costs the most). Build first
+// (`npm run build`).
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { MEMBER_PAGE } from "../test/support/world.js";
 import { FORM, JSON_BODY, ROOT, accessToken, basic, gatehouseEnv } from "./compare/harness.js";
-import { freePort, startService } from "./compare/processes.js";
+import { cpuMsOf, freePort, startService } from "./compare/processes.js";
 import { seedGatehouse } from "./compare/world.js";
 import { admin, benchPostgresUrl, load } from "./support.js";
 
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     members: { type: "string", default: "10000" },
     /** No profiler: only the server's CPU time per request (comparable between builds under load). */
     "cpu-only": { type: "boolean", default: false },
+    /** The token kinds in the order loaded, e.g. `organization,management,organization` (the first load of a process costs the most). */
+    kinds: { type: "string", default: "management,organization" },
     // Keeps the raw profile (for Chrome DevTools, or `--cpu-prof` frames by total time).
     out: { type: "string" },
   },
@@ -53,10 +60,14 @@ try {
     port,
     ready: async (url) => (await fetch(`${url}/readyz`)).ok,
   });
-  const tokenRequests = [
-    ["management token", world.admin, { resource: world.managementResource, scope: "organizations:read" }],
-    ["organization token", world.member, { organization_id: world.organizationId }],
-  ] as const;
+  const tokenKinds = {
+    management: ["management token", world.admin, { resource: world.managementResource, scope: "organizations:read" }],
+    organization: ["organization token", world.member, { organization_id: world.organizationId }],
+  } as const;
+  const tokenRequests = values.kinds.split(",").map((kind) => {
+    if (kind !== "management" && kind !== "organization") throw new Error("--kinds lists management and organization");
+    return tokenKinds[kind];
+  });
   for (const [name, client, params] of tokenRequests) {
     const tokenRequest = {
       path: "/oauth/token",
@@ -73,13 +84,20 @@ try {
           };
     // Untimed first: the JIT, the pools and the caches (the second load would otherwise look cheaper).
     await load({ url: `${service.url}${request.path}`, seconds: 2, headers: request.headers, body: request.body });
+    const backends = values.backend === "postgres" ? await postgresBackendsCpu(databaseName) : undefined;
     const cpuBefore = service.cpuMs();
+    const loaderBefore = process.cpuUsage();
     const result = await load({ url: `${service.url}${request.path}`, seconds, headers: request.headers, body: request.body });
     const cpuPerRequest = (service.cpuMs() - cpuBefore) / Math.max(result.requests, 1);
+    const backendsPerRequest = ((await backends?.stop()) ?? 0) / Math.max(result.requests, 1);
+    const loader = process.cpuUsage(loaderBefore);
+    const loaderPerRequest = (loader.user + loader.system) / 1000 / Math.max(result.requests, 1);
     const unit = values.work === "tokens" ? "tok/s" : "req/s";
     console.log(
       `${values.work}, ${name}: ${Math.round(result.requestsPerSecond)} ${unit}, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-        `${result.errors} errors; server CPU ${cpuPerRequest.toFixed(2)} ms per request`,
+        `${result.errors} errors; server CPU ${cpuPerRequest.toFixed(2)} ms per request` +
+        (values.backend === "postgres" ? `, its PostgreSQL backends ${backendsPerRequest.toFixed(2)} ms` : "") +
+        `; load generator (autocannon, this process) ${loaderPerRequest.toFixed(2)} ms`,
     );
   }
   await service.stop();
@@ -92,6 +110,53 @@ try {
   rmSync(profileDir, { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
   if (values.backend === "postgres") await admin(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+}
+
+/**
+ * CPU time of the server's PostgreSQL backends (their processes are on this machine: what the
+ * database spends per request is CPU the two cores do not give the server or the load
+ * generator). The pool opens and closes connections under load, so the backends are looked up
+ * every 100 ms and each one's last reading kept (a backend that ends takes at most 100 ms of its
+ * time with it; one opened during the run counts whole). `stop()` gives the ms used since the call.
+ */
+async function postgresBackendsCpu(database: string): Promise<{ stop(): Promise<number> }> {
+  const client = new pg.Client({ connectionString: benchPostgresUrl });
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  let running = true;
+  let initial = true;
+  // A backend first seen after the first look was opened during the run: all its time counts.
+  const sample = async () => {
+    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+    for (const { pid } of rows) {
+      try {
+        const ms = cpuMsOf(pid);
+        if (!first.has(pid)) first.set(pid, initial ? ms : 0);
+        last.set(pid, ms);
+      } catch {
+        // ended between the lookup and the read
+      }
+    }
+  };
+  await client.connect();
+  await sample();
+  initial = false;
+  const loop = (async () => {
+    while (running) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sample();
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await client.end();
+      let total = 0;
+      for (const [pid, ms] of last) total += ms - first.get(pid)!;
+      return total;
+    },
+  };
 }
 
 interface Profile {
