@@ -101,12 +101,12 @@ describe("audit retention", () => {
     // A change whose notification is lost (as while the listening connection is down): the process's
     // reader does not read it, and retention deletes it before anything wakes the reader.
     const { prisma } = gatehouse.server.db;
-    await prisma.$executeRawUnsafe(`ALTER TABLE "audit_events" DISABLE TRIGGER "audit_events_notify_feed"`);
+    await prisma.$executeRawUnsafe(`ALTER TABLE "audit_events" DISABLE TRIGGER "audit_events_inserted"`);
     let unread: string;
     try {
       unread = await createOrganization("Never read live");
     } finally {
-      await prisma.$executeRawUnsafe(`ALTER TABLE "audit_events" ENABLE TRIGGER "audit_events_notify_feed"`);
+      await prisma.$executeRawUnsafe(`ALTER TABLE "audit_events" ENABLE TRIGGER "audit_events_inserted"`);
     }
     await age([unread], 400);
     expect(await gatehouse.server.auditRetention.run()).toBeGreaterThanOrEqual(1);
