@@ -66,6 +66,34 @@ describe("AuditBatcher", () => {
     expect(writes.map((w) => w.actors)).toEqual([["a"], ["b"], ["c", "d"]]);
   });
 
+  it("with minBatchWhileBusy, starts a second INSERT only for that many rows; fewer wait for the one in flight", async () => {
+    const { writes, write } = heldWrites();
+    const batcher = new AuditBatcher(write, { maxInFlight: 2, minBatchWhileBusy: 3 });
+    const done: string[] = [];
+    const record = (actor: string) => batcher.record(event(actor)).then(() => done.push(actor));
+    void record("a");
+    await settled();
+    void record("b");
+    void record("c");
+    await settled();
+    expect(writes.map((w) => w.actors)).toEqual([["a"]]);
+    void record("d");
+    await settled();
+    expect(writes.map((w) => w.actors)).toEqual([["a"], ["b", "c", "d"]]);
+    void record("e");
+    await settled();
+    writes[0]!.finish();
+    await settled();
+    // One still in flight: "e" alone waits for it, then goes however few.
+    expect(writes.map((w) => w.actors)).toEqual([["a"], ["b", "c", "d"]]);
+    writes[1]!.finish();
+    await settled();
+    expect(writes.map((w) => w.actors)).toEqual([["a"], ["b", "c", "d"], ["e"]]);
+    writes[2]!.finish();
+    await settled();
+    expect(done).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
   it("retries a failed batch row by row: only the bad row's caller sees the error", async () => {
     const { writes, write } = heldWrites();
     const batcher = new AuditBatcher(write);

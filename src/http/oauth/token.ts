@@ -61,10 +61,11 @@ export function createTokenEndpoint(
   admitClient: AdmitClient,
 ): TokenEndpoint {
   // Token audit rows go in group commits; each response waits for its own row. Two INSERTs in
-  // flight on PostgreSQL, one on PGlite (why: src/domain/audit-batch.ts).
-  const audit = new AuditBatcher((events) => recordAuditOnly(services.db, events), {
-    maxInFlight: services.db.kind === "postgres" ? 2 : 1,
-  });
+  // flight on PostgreSQL, the second for at least 3 rows; one on PGlite (why: src/domain/audit-batch.ts).
+  const audit = new AuditBatcher(
+    (events) => recordAuditOnly(services.db, events),
+    services.db.kind === "postgres" ? { maxInFlight: 2, minBatchWhileBusy: 3 } : { maxInFlight: 1 },
+  );
   return async (request: TokenHttpRequest): Promise<TokenHttpResponse> => {
     const attempt: Attempt = { actor: "anonymous", params: new Map() };
     try {
