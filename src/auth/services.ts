@@ -2,6 +2,7 @@
 import type { Config } from "../config/index.js";
 import type { Database } from "../db/index.js";
 import { longestOpenInvitationSeconds } from "../domain/invitations.js";
+import { TemplateCache } from "../domain/template-cache.js";
 import { DEVELOPMENT_TOKEN_MAX_TTL } from "../domain/tokens/development.js";
 import { CachedTokenFacts, TOKEN_FACTS_CHANNEL, databaseTokenFacts } from "../domain/tokens/facts.js";
 import type { Logger } from "../logger.js";
@@ -19,6 +20,8 @@ export interface AuthServices {
   keys: SigningKeys;
   /** What token decisions read (clients, resources, memberships, grants), cached; see facts.ts. */
   facts: CachedTokenFacts;
+  /** The organization template, in memory, dropped when the token facts are; see template-cache.ts. */
+  template: TemplateCache;
   tokens: TokenIssuer;
   verifier: TokenVerifier;
   /** Encrypts webhook signing secrets at rest, with GATEHOUSE_SECRET as signing keys are (its own derived key). */
@@ -50,15 +53,26 @@ export async function createAuthServices({ config, db, logger, issuer }: CreateA
   await keys.active();
   const resolvedIssuer = () => config.issuer ?? issuer();
   const facts = new CachedTokenFacts(databaseTokenFacts(db.prisma));
-  db.onQuery((event) => facts.observeStatement(event.query));
-  await db.notifications.listen(TOKEN_FACTS_CHANNEL, () => facts.invalidate());
-  db.notifications.onReconnect(() => facts.invalidate());
+  const template = new TemplateCache(db);
+  db.onQuery((event) => {
+    facts.observeStatement(event.query);
+    template.observeStatement(event.query);
+  });
+  await db.notifications.listen(TOKEN_FACTS_CHANNEL, () => {
+    facts.invalidate();
+    template.invalidate();
+  });
+  db.notifications.onReconnect(() => {
+    facts.invalidate();
+    template.invalidate();
+  });
   return {
     config,
     db,
     issuer: resolvedIssuer,
     keys,
     facts,
+    template,
     tokens: new TokenIssuer({ facts, keys, tokens: config.tokens, issuer: resolvedIssuer }),
     verifier: new TokenVerifier({
       issuer: resolvedIssuer,

@@ -1,6 +1,7 @@
 // Opens the configured database (embedded PGlite, or PostgreSQL) behind one Prisma client.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { QueryResultRow } from "pg";
 import type { DatabaseConfig } from "../config/index.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { type OpenEmbeddedOptions, openEmbedded } from "./embedded.js";
@@ -47,6 +48,12 @@ export interface Database {
    * (docs/performance.md, "Token issuance").
    */
   execute(statement: FixedStatement, params: unknown[]): Promise<void>;
+  /**
+   * The same for a read, returning its rows as the driver parses them (timestamptz as Date, json
+   * as objects, arrays as arrays). For reads where Prisma's query plan costs more than the
+   * statements it sends: the member page (docs/performance.md, "Member page").
+   */
+  query<Row>(statement: FixedStatement, params: unknown[]): Promise<Row[]>;
   /** Calls `listener` for every SQL statement Prisma sends; returns a function that stops it. */
   onQuery(listener: (event: QueryEvent) => void): () => void;
   close(): Promise<void>;
@@ -92,6 +99,12 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
       await backend.execute(statement, params);
       report({ query: statement.sql, durationMs: performance.now() - started });
     },
+    async query<Row>(statement: FixedStatement, params: unknown[]) {
+      const started = performance.now();
+      const rows = await backend.query<Row>(statement, params);
+      report({ query: statement.sql, durationMs: performance.now() - started });
+      return rows;
+    },
     onQuery(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -115,6 +128,7 @@ async function openEmbeddedBackend(dataDir: string, options: OpenEmbeddedOptions
     // Without the adapter's `parsers` option: PGlite copies its whole table of type parsers into a
     // new object for every query that passes one (10% of the embedded token endpoint's CPU).
     execute: async ({ sql }: FixedStatement, params: unknown[]) => void (await embedded.pglite.query(sql, params)),
+    query: async <Row>({ sql }: FixedStatement, params: unknown[]) => (await embedded.pglite.query<Row>(sql, params)).rows,
   };
 }
 
@@ -126,5 +140,7 @@ function openPostgresBackend(config: Extract<DatabaseConfig, { kind: "postgres" 
     adapter: () => new PrismaPg(postgres.pgPool),
     notifications,
     execute: async ({ name, sql }: FixedStatement, params: unknown[]) => void (await postgres.pgPool.query({ name, text: sql, values: params })),
+    query: async <Row>({ name, sql }: FixedStatement, params: unknown[]) =>
+      (await postgres.pgPool.query<Row & QueryResultRow>({ name, text: sql, values: params })).rows as Row[],
   };
 }

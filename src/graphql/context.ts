@@ -4,6 +4,7 @@ import type { ChangeFeed } from "../changes.js";
 import type { Database, PrismaClient } from "../db/index.js";
 import type { OrganizationCaller } from "../domain/organization-plane.js";
 import type { AddressPolicy } from "../domain/webhooks/addresses.js";
+import type { TemplateCache } from "../domain/template-cache.js";
 import type { SecretSealer } from "../domain/webhooks/endpoints.js";
 import type { InvitationTokens } from "../domain/tokens/invitation.js";
 import type { Loaders } from "./loaders.js";
@@ -18,6 +19,8 @@ export interface GraphQLContext {
   /** Committed changes, from every replica: what subscriptions stream. */
   changes: ChangeFeed;
   loaders: Loaders;
+  /** The organization template (roles and what they grant), kept in memory; see template-cache.ts. */
+  template: TemplateCache;
   invitationTokens: InvitationTokens;
   /** What managing webhook endpoints needs: their secrets' encryption, and which addresses they may reach. */
   webhooks: { sealer: SecretSealer; addresses: AddressPolicy };

@@ -1,5 +1,8 @@
 // The roles a parent holds through a link table (`roles: [{ role }]`), as a list field: selected
-// in the parent's own query, so a page of parents costs no query per role.
+// in the parent's own query, so a page of parents costs no query per role. Or, for the members'
+// roles and every role's permissions, from the template in memory (`TemplateCache`).
+import { isThenable } from "@pothos/core";
+import type { GraphQLContext } from "./context.js";
 
 /** Field options for `t.field`: the roles, by name, as `ref`. */
 export function heldRoles<Ref>(ref: Ref) {
@@ -19,4 +22,26 @@ export function linkedRoles<Ref, Relation extends string>(ref: Ref, relation: Re
       >,
     resolve: <Role>(parent: Record<Relation, { role: Role }[]>) => parent[relation].map((link) => link.role),
   };
+}
+
+/**
+ * The roles of these ids, by name, from the template in memory (`context.template`): at once,
+ * unless the template must be read first. The lists are shared between members holding the same
+ * roles (a page's members mostly do), and never changed.
+ */
+export function templateRoles(context: GraphQLContext, roleIds: readonly string[]) {
+  const template = context.template.knowing(roleIds);
+  return isThenable(template) ? template.then((known) => known.rolesOf(roleIds)) : template.rolesOf(roleIds);
+}
+
+/** The organization permissions these roles grant, sorted, from the template in memory. */
+export function templatePermissions(context: GraphQLContext, roleIds: readonly string[]) {
+  const template = context.template.knowing(roleIds);
+  return isThenable(template) ? template.then((known) => known.permissionsOf(roleIds)) : template.permissionsOf(roleIds);
+}
+
+/** The organization permissions a role grants, by name, from the template in memory. */
+export function templateScopes(context: GraphQLContext, roleId: string) {
+  const template = context.template.knowing(roleId);
+  return isThenable(template) ? template.then((known) => known.scopesOf(roleId)) : template.scopesOf(roleId);
 }

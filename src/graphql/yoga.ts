@@ -111,6 +111,7 @@ export function createGraphQL({ schema, services, changes, logger, onOperation =
         tokenExpiresAt: authentication?.expiresAt,
         changes,
         loaders: createLoaders(db.prisma),
+        template: services.template,
         invitationTokens: invitations,
         webhooks,
       };

@@ -75,6 +75,11 @@ export async function authenticateClient(facts: TokenFacts, clientId: string, se
 /** Statements that change nothing a token decision reads: reads, and the audit trail's inserts. */
 const HARMLESS_STATEMENT = /^\s*(SELECT\b|INSERT\s+INTO\s+(?:"public"\.)?"?audit_events"?)/i;
 
+/** Whether `sql` changes nothing a token decision (or the template, a part of them) reads. */
+export function changesNoTokenFacts(sql: string): boolean {
+  return HARMLESS_STATEMENT.test(sql);
+}
+
 /** Entries kept at most; past it the cache starts over (ids are caller-chosen, so it must be bounded). */
 const MAX_ENTRIES = 50_000;
 
@@ -92,7 +97,7 @@ export class CachedTokenFacts implements TokenFacts {
 
   /** Called with every SQL statement this process sends, as it completes. */
   observeStatement(sql: string): void {
-    if (!HARMLESS_STATEMENT.test(sql)) this.invalidate();
+    if (!changesNoTokenFacts(sql)) this.invalidate();
   }
 
   client(clientId: string) {

@@ -1,4 +1,5 @@
 // Members of an organization — users and M2M applications — with their organization roles.
+import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import type { Prisma } from "../../db/index.js";
 import {
   addMembers,
@@ -10,9 +11,12 @@ import {
   unassignRoles,
   userMembers,
 } from "../../domain/members.js";
+import { countMembers, type MemberRow, readMemberPage, readMembers } from "../../domain/member-reads.js";
+import { assertThat } from "../../errors.js";
 import { inOrganization, manage } from "../auth/rules.js";
 import { type InputFieldBuilder, builder } from "../builder.js";
 import { type GraphQLContext, domain, organizationCaller } from "../context.js";
+import { templatePermissions, templateRoles } from "../held-roles.js";
 import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 import { Organization } from "./organization.js";
 import { OrganizationRole } from "./template.js";
@@ -41,27 +45,11 @@ const canListApplications = inOrganization({
   organizationId: (organization: { id: string }) => organization.id,
 });
 
-/** Effective organization permissions from a member's roles, sorted and without repeats. */
-function permissionsOf(roles: { role: { scopes: { scope: { name: string } }[] } }[]): string[] {
-  return [...new Set(roles.flatMap(({ role }) => role.scopes.map(({ scope }) => scope.name)))].sort();
-}
 /**
- * `OrganizationMember.user` and `OrganizationApplicationMember.application`: the relation, and the
- * membership row it is read from recorded as read (`MembershipCheck`), so that `userVisible`
- * (`applicationVisible`) asks nothing more of the database for an organization token's own
- * members: on the member page that check would otherwise cost one more statement per request and
- * a promise per member. The rule itself is unchanged — visible to an organization token when
- * the user is a member of the token's organization — and only a row of that very membership,
- * read in this request, answers it without a lookup.
+ * `OrganizationApplicationMember.application`: the relation, and the membership row it is read
+ * from recorded as read (`MembershipCheck`), so that `applicationVisible` asks nothing more of the
+ * database for an organization token's own members (as `OrganizationMember.user` does for users).
  */
-const memberUser = {
-  type: User,
-  select: (_args: unknown, _context: unknown, nested: (selection: true) => object) => ({ user: nested(true) }) as { user: object },
-  resolve: <U>(member: { organizationId: string; userId: string; user: U }, _args: unknown, context: GraphQLContext) => {
-    context.loaders.userMembership.readMembership(member.organizationId, member.userId);
-    return member.user;
-  },
-};
 const memberApplication = {
   type: Application,
   select: (_args: unknown, _context: unknown, nested: (selection: true) => object) =>
@@ -72,36 +60,43 @@ const memberApplication = {
   },
 };
 
-/**
- * Same relations and orders as the `roles` field and `OrganizationRole.organizationScopes`, so
- * Pothos merges them into one load; any difference (even an order) makes it re-read every member.
- */
-const permissionSelection = {
-  roles: {
-    select: { role: { select: { scopes: { select: { scope: { select: { name: true } } }, orderBy: { scope: { name: "asc" } } } } } },
-    orderBy: { role: { name: "asc" } },
-  },
-} as const;
+/** An application member's role ids: the same selection for `roles` and `permissions`, so Pothos loads them once. */
+const roleIdSelection = { roles: { select: { roleId: true } } } as const;
 
-export const OrganizationMember = builder.prismaObject("OrganizationMembership", {
-  name: "OrganizationMember",
+/**
+ * A user member, as `readMemberPage`/`readMembers` read it: the membership, its user and its role
+ * ids in one row, the roles themselves from the template in memory (docs/performance.md, "Member page").
+ */
+export const OrganizationMember = builder.objectRef<MemberRow>("OrganizationMember").implement({
   description: "A user's membership in an organization, with their organization roles.",
   auth: canReadMembers,
   fields: (t) => ({
-    organization: t.relation("organization"),
-    user: t.field(memberUser),
+    organization: t.prismaField({
+      type: Organization,
+      resolve: (query, member, _args, context) =>
+        context.prisma.organization.findUniqueOrThrow({ ...query, where: { id: member.organizationId } }),
+    }),
+    user: t.field({
+      type: User,
+      // The membership row the user is read with, recorded as read (`MembershipCheck`), so that
+      // `userVisible` asks nothing more of the database for an organization token's own members:
+      // on the member page that check would otherwise cost one more statement per request and a
+      // promise per member. The rule itself is unchanged — visible to an organization token when
+      // the user is a member of the token's organization — and only a row of that very
+      // membership, read in this request, answers it without a lookup.
+      resolve: (member, _args, context) => {
+        context.loaders.userMembership.readMembership(member.organizationId, member.userId);
+        return member.user;
+      },
+    }),
     roles: t.field({
       type: [OrganizationRole],
       description: "Their organization roles, by name.",
-      select: (_args, _context, nested) => ({
-        roles: { select: { role: nested(true) }, orderBy: { role: { name: "asc" } } },
-      }),
-      resolve: (member) => member.roles.map((link) => link.role),
+      resolve: (member, _args, context) => templateRoles(context, member.roleIds),
     }),
     permissions: t.stringList({
       description: "The organization permissions their roles grant here (what an organization token would carry).",
-      select: permissionSelection,
-      resolve: (member) => permissionsOf(member.roles),
+      resolve: (member, _args, context) => templatePermissions(context, member.roleIds),
     }),
     joinedAt: t.expose("createdAt", { type: "DateTime" }),
   }),
@@ -116,29 +111,16 @@ export const OrganizationApplicationMember = builder.prismaObject("OrganizationA
     application: t.field(memberApplication),
     roles: t.field({
       type: [OrganizationRole],
-      select: (_args, _context, nested) => ({
-        roles: { select: { role: nested(true) }, orderBy: { role: { name: "asc" } } },
-      }),
-      resolve: (member) => member.roles.map((link) => link.role),
+      select: roleIdSelection,
+      resolve: (member, _args, context) => templateRoles(context, member.roles.map((link) => link.roleId)),
     }),
     permissions: t.stringList({
-      select: permissionSelection,
-      resolve: (member) => permissionsOf(member.roles),
+      select: roleIdSelection,
+      resolve: (member, _args, context) => templatePermissions(context, member.roles.map((link) => link.roleId)),
     }),
     joinedAt: t.expose("createdAt", { type: "DateTime" }),
   }),
 });
-
-/** The Prisma filter of a member list: search over the user's texts (as `users(search:)`), and a role filter. */
-function memberFilter(args: { search?: string | null; roleId?: string | null; roleName?: string | null }) {
-  const user = searchWhere(args.search, ["name", "primaryEmail", "username"]);
-  return {
-    ...(user.OR ? { user } : {}),
-    ...(args.roleId || args.roleName
-      ? { roles: { some: { role: { ...(args.roleId ? { id: args.roleId } : {}), ...(args.roleName ? { name: args.roleName } : {}) } } } }
-      : {}),
-  };
-}
 
 /** The Prisma filter of an application list: search over the application's name and description (as `applications(search:)`), and a role filter. */
 function applicationFilter(args: { search?: string | null; roleId?: string | null }) {
@@ -149,31 +131,45 @@ function applicationFilter(args: { search?: string | null; roleId?: string | nul
   };
 }
 
+/**
+ * Pages of memberships as Pothos pages Prisma lists: the same arguments and their checks, page
+ * sizes, cursors and page info. Typed for Prisma's membership rows; the rows it gets are
+ * `MemberRow`s (those fields and more), which `resolveNode` says.
+ */
+const memberPages = prismaConnectionHelpers(builder, "OrganizationMembership", {
+  cursor: "organizationId_userId",
+  resolveNode: (membership) => membership as MemberRow,
+});
+
 builder.prismaObjectFields(Organization, (t) => ({
-  members: t.relatedConnection("members", {
-    cursor: "organizationId_userId",
-    nullable: true,
-    description: "Members, oldest first, each with their roles.",
-    auth: canListMembers,
-    totalCount: true,
-    args: {
-      search: t.arg.string({ description: `${SEARCH_DESCRIPTION} Matches name, email and username.` }),
-      roleId: t.arg.id({ description: "Only members holding this role." }),
-      roleName: t.arg.string({ description: "Only members holding the role of this name." }),
+  members: t.connection(
+    {
+      type: OrganizationMember,
+      nullable: true,
+      description: "Members, oldest first, each with their roles.",
+      auth: canListMembers,
+      args: {
+        search: t.arg.string({ description: `${SEARCH_DESCRIPTION} Matches name, email and username.` }),
+        roleId: t.arg.id({ description: "Only members holding this role." }),
+        roleName: t.arg.string({ description: "Only members holding the role of this name." }),
+      },
+      resolve: async (organization, args, context) => {
+        // Pothos's own arguments checks, page size and cursors, as every Prisma-backed list has them.
+        const { take, cursor } = memberPages.getQuery(args, context, () => true);
+        // `take` is always set: the page size, negative for a page before the cursor (or the last ones).
+        const members = await readMemberPage(context.db, organization.id, args, { take: take!, cursor: cursor?.organizationId_userId });
+        return { ...memberPages.resolve(members, args, context, organization), count: () => countMembers(context.db, organization.id, args) };
+      },
     },
-    query: (args) => ({ where: memberFilter(args), orderBy: [{ createdAt: "asc" }, { userId: "asc" }] }),
-  }),
-  member: t.prismaField({
+    { fields: (t) => ({ totalCount: t.int({ resolve: (connection) => connection.count() }) }) },
+  ),
+  member: t.field({
     type: OrganizationMember,
     nullable: true,
     description: "One member, by user id; null when the user is not a member.",
     auth: canListMembers,
     args: { userId: t.arg.id({ required: true }) },
-    resolve: (query, organization, args, context) =>
-      context.prisma.organizationMembership.findUnique({
-        ...query,
-        where: { organizationId_userId: { organizationId: organization.id, userId: args.userId } },
-      }),
+    resolve: async (organization, args, context) => (await readMembers(context.db, organization.id, [args.userId]))[0] ?? null,
   }),
   applications: t.relatedConnection("applications", {
     cursor: "organizationId_applicationId",
@@ -210,16 +206,10 @@ const inInputOrganization = (permission: string) =>
     organizationId: (_parent, args) => args.input.organizationId,
   });
 
-type MembershipQuery = { include?: Prisma.OrganizationMembershipInclude; select?: Prisma.OrganizationMembershipSelect };
 type ApplicationQuery = { include?: Prisma.OrganizationApplicationInclude; select?: Prisma.OrganizationApplicationSelect };
 
-/** The user members `userIds` of the organization, as the client selected them. */
-const userMembersOf = (query: MembershipQuery, context: GraphQLContext, organizationId: string, userIds: string[]) =>
-  context.prisma.organizationMembership.findMany({
-    ...query,
-    where: { organizationId, userId: { in: userIds } },
-    orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
-  });
+/** The user members `userIds` of the organization. */
+const userMembersOf = (context: GraphQLContext, organizationId: string, userIds: string[]) => readMembers(context.db, organizationId, userIds);
 
 /** The application members `applicationIds` of the organization, as the client selected them. */
 const applicationMembersOf = (query: ApplicationQuery, context: GraphQLContext, organizationId: string, applicationIds: string[]) =>
@@ -250,14 +240,14 @@ const SetOrganizationMemberRolesInput = builder.inputType("SetOrganizationMember
 });
 
 builder.mutationFields((t) => ({
-  addOrganizationMembers: t.prismaField({
+  addOrganizationMembers: t.field({
     type: [OrganizationMember],
     description: "Adds users (already-members stay as they are) and gives each the roles named. Returns them.",
     auth: canWriteMembers,
     args: { input: t.arg({ type: AddOrganizationMembersInput, required: true }) },
-    resolve: async (query, _parent, { input }, context) => {
+    resolve: async (_parent, { input }, context) => {
       const { memberIds } = await addMembers(domain(context), userMembers, input.organizationId, input);
-      return userMembersOf(query, context, input.organizationId, memberIds);
+      return userMembersOf(context, input.organizationId, memberIds);
     },
   }),
   setOrganizationMembers: t.field({
@@ -277,37 +267,36 @@ builder.mutationFields((t) => ({
     resolve: (_parent, { input }, context) =>
       removeMember(domain(context), userMembers, input.organizationId, input.userId, organizationCaller(context)),
   }),
-  assignOrganizationMemberRoles: t.prismaField({
+  assignOrganizationMemberRoles: t.field({
     type: [OrganizationMember],
     description: "Gives every user listed every role named (by id or name). They must be members.",
     auth: inInputOrganization("assign:roles"),
     args: { input: t.arg({ type: OrganizationMemberRolesInput, required: true }) },
-    resolve: async (query, _parent, { input }, context) => {
+    resolve: async (_parent, { input }, context) => {
       const { memberIds } = await assignRoles(domain(context), userMembers, input.organizationId, input, organizationCaller(context));
-      return userMembersOf(query, context, input.organizationId, memberIds);
+      return userMembersOf(context, input.organizationId, memberIds);
     },
   }),
-  unassignOrganizationMemberRoles: t.prismaField({
+  unassignOrganizationMemberRoles: t.field({
     type: [OrganizationMember],
     description: "Takes the roles named from every user listed.",
     auth: inInputOrganization("assign:roles"),
     args: { input: t.arg({ type: OrganizationMemberRolesInput, required: true }) },
-    resolve: async (query, _parent, { input }, context) => {
+    resolve: async (_parent, { input }, context) => {
       const { memberIds } = await unassignRoles(domain(context), userMembers, input.organizationId, input, organizationCaller(context));
-      return userMembersOf(query, context, input.organizationId, memberIds);
+      return userMembersOf(context, input.organizationId, memberIds);
     },
   }),
-  setOrganizationMemberRoles: t.prismaField({
+  setOrganizationMemberRoles: t.field({
     type: OrganizationMember,
     description: "Makes one user's roles exactly those named, in one transaction.",
     auth: inInputOrganization("assign:roles"),
     args: { input: t.arg({ type: SetOrganizationMemberRolesInput, required: true }) },
-    resolve: async (query, _parent, { input }, context) => {
+    resolve: async (_parent, { input }, context) => {
       const { memberId } = await setMemberRoles(domain(context), userMembers, input.organizationId, input, organizationCaller(context));
-      return context.prisma.organizationMembership.findUniqueOrThrow({
-        ...query,
-        where: { organizationId_userId: { organizationId: input.organizationId, userId: memberId } },
-      });
+      const [member] = await userMembersOf(context, input.organizationId, [memberId]);
+      assertThat(member, "NOT_FOUND", "The user is no longer a member of the organization.", { field: "input.userId" });
+      return member;
     },
   }),
 }));

@@ -14,6 +14,7 @@ import { TEMPLATE_READER_PERMISSIONS } from "../../domain/events.js";
 import { manage, manageOrAnyOrganization } from "../auth/rules.js";
 import { builder } from "../builder.js";
 import { domain } from "../context.js";
+import { templateScopes } from "../held-roles.js";
 import { SEARCH_DESCRIPTION, searchWhere } from "../search.js";
 import { ResourceScope } from "./resources.js";
 
@@ -48,10 +49,9 @@ export const OrganizationRole = builder.prismaObject("OrganizationRole", {
     organizationScopes: t.field({
       type: [OrganizationScope],
       description: "Its organization permissions, by name.",
-      select: (_args, _context, nested) => ({
-        scopes: { select: { scope: nested(true) }, orderBy: { scope: { name: "asc" } } },
-      }),
-      resolve: (role) => role.scopes.map((link) => link.scope),
+      // From the template in memory (as fresh as the database: see template-cache.ts), so a page
+      // of members showing their roles' permissions reads none of them.
+      resolve: (role, _args, context) => templateScopes(context, role.id),
     }),
     resourceScopes: t.field({
       type: [ResourceScope],

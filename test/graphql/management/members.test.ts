@@ -129,6 +129,50 @@ describe("members", () => {
     refused(await gql(REMOVE, { input: { organizationId, userId: ada!.id } }), "NOT_FOUND");
   });
 
+  it("are paged oldest first by cursor, forwards and backwards, with totalCount of the filtered list", async () => {
+    const more = await Promise.all([1, 2].map((n) => gatehouse.fixtures.user({ name: `Paged ${n}` })));
+    const all = [...users, ...more];
+    // One at a time, so that the order (oldest membership first) is known.
+    for (const user of all) ok(await gql(ADD, { input: { organizationId, userIds: [user.id], roleNames: ["member"] } }));
+    ok(await gql(ASSIGN, { input: { organizationId, userIds: [all[1]!.id, all[3]!.id], roleNames: ["admin"] } }));
+    const PAGE = `query ($id: ID!, $first: Int, $after: String, $last: Int, $before: String, $roleId: ID, $search: String) {
+      organization(id: $id) { members(first: $first, after: $after, last: $last, before: $before, roleId: $roleId, search: $search) {
+        totalCount edges { cursor node { user { id } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      } }
+    }`;
+    interface PageData {
+      organization: { members: { totalCount: number; edges: { cursor: string; node: { user: { id: string } } }[]; pageInfo: Record<string, unknown> } };
+    }
+    const page = async (variables: Record<string, unknown>) => {
+      const { members } = ok(await gql<PageData>(PAGE, { id: organizationId, ...variables })).organization;
+      return { ...members, ids: members.edges.map((edge) => edge.node.user.id) };
+    };
+    const ids = all.map((user) => user.id);
+    const first = await page({ first: 2 });
+    expect(first.ids).toEqual(ids.slice(0, 2));
+    expect(first.totalCount).toBe(5);
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, endCursor: first.edges[1]!.cursor });
+    const second = await page({ first: 2, after: first.pageInfo.endCursor });
+    expect(second.ids).toEqual(ids.slice(2, 4));
+    const rest = await page({ first: 2, after: second.pageInfo.endCursor });
+    expect(rest.ids).toEqual(ids.slice(4));
+    expect(rest.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const last = await page({ last: 2 });
+    expect(last.ids).toEqual(ids.slice(3));
+    expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const before = await page({ last: 2, before: last.pageInfo.startCursor });
+    expect(before.ids).toEqual(ids.slice(1, 3));
+    expect(before.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const admins = (await gatehouse.server.db.prisma.organizationRole.findUniqueOrThrow({ where: { name: "admin" } })).id;
+    const filtered = await page({ first: 1, roleId: admins });
+    expect(filtered).toMatchObject({ ids: [ids[1]], totalCount: 2 });
+    expect((await page({ first: 1, after: filtered.pageInfo.endCursor, roleId: admins })).ids).toEqual([ids[3]]);
+    expect(await page({ search: "paged" })).toMatchObject({ ids: ids.slice(3), totalCount: 2 });
+    expect(await page({ search: ids[0] })).toMatchObject({ ids: [ids[0]], totalCount: 1 });
+    const refusedBoth = await gql(PAGE, { id: organizationId, first: 1, before: last.pageInfo.startCursor });
+    expect(refusedBoth.errors?.length).toBe(1);
+  });
+
   it("see template changes at once, in every organization", async () => {
     const [ada] = users;
     const other = (await gatehouse.fixtures.organization()).id;
