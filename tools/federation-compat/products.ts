@@ -280,6 +280,7 @@ const loaders = unavailable<Loaders>("loaders");
 const invitationTokens = unavailable<InvitationTokens>("invitation tokens");
 const changes = unavailable<ChangeFeed>("change feed");
 const webhooks = unavailable<GraphQLContext["webhooks"]>("webhooks");
+const template = unavailable<GraphQLContext["template"]>("template");
 
 const yoga = createYoga<Record<string, never>, GraphQLContext>({
   schema,
@@ -289,7 +290,7 @@ const yoga = createYoga<Record<string, never>, GraphQLContext>({
   maskedErrors: { maskError },
   plugins: [useApolloInlineTrace()],
   // Every request is anonymous: the schema is public (`isPublic`), so no token is ever read.
-  context: (): GraphQLContext => ({ db, prisma, principal: null, tokenExpiresAt: undefined, changes, loaders, invitationTokens, webhooks }),
+  context: (): GraphQLContext => ({ db, prisma, principal: null, tokenExpiresAt: undefined, changes, loaders, template, invitationTokens, webhooks }),
 });
 
 const port = Number(process.env.PRODUCTS_PORT ?? 4001);
