@@ -11,7 +11,8 @@
 //
 // A snapshot read while a write was in flight is never kept. A role id the snapshot does not know
 // (a role created on another replica and assigned before its notification arrived) makes it read
-// the template again; an id still unknown then belongs to a role deleted since.
+// the template again; an id still unknown then belongs to a role deleted since, and that reading
+// answers until the next change.
 import type { Database, FixedStatement } from "../db/index.js";
 import type { OrganizationRole, OrganizationScope, RoleType } from "../generated/prisma/client.js";
 import { changesNoTokenFacts } from "./tokens/facts.js";
@@ -109,16 +110,29 @@ export class TemplateCache {
     return this.snapshot ?? (this.reading ??= this.read());
   }
 
-  /** A snapshot that knows every one of `roleIds` that exists: the current one, or a new reading. */
+  /**
+   * A snapshot that knows every one of `roleIds` that exists: the current one, or a new reading
+   * when it lacks one. A reading made for a lacking id answers for every id until the next change
+   * (what it lacks was deleted since), so a page holding a deleted role's id reads the template
+   * once, not once per member.
+   */
   knowing(roleIds: string | readonly string[]): TemplateSnapshot | Promise<TemplateSnapshot> {
+    const settle = (snapshot: TemplateSnapshot) => (snapshot.knows(roleIds) || snapshot === this.missReading?.snapshot ? snapshot : this.reread());
     const current = this.current();
-    if (current instanceof Promise) return current.then((snapshot) => (snapshot.knows(roleIds) ? snapshot : this.reread()));
-    return current.knows(roleIds) ? current : this.reread();
+    return current instanceof Promise ? current.then(settle) : settle(current);
   }
 
+  /** The reading made because a role id was unknown, while it is in flight and once it is done. */
+  private missReading: { promise: Promise<TemplateSnapshot>; snapshot?: TemplateSnapshot } | undefined;
+
   private reread(): Promise<TemplateSnapshot> {
+    if (this.missReading && this.reading === this.missReading.promise) return this.missReading.promise;
     this.invalidate();
-    return (this.reading = this.read());
+    const reading: { promise: Promise<TemplateSnapshot>; snapshot?: TemplateSnapshot } = {
+      promise: this.read().then((snapshot) => (reading.snapshot = snapshot)),
+    };
+    this.missReading = reading;
+    return (this.reading = reading.promise);
   }
 
   private async read(): Promise<TemplateSnapshot> {
