@@ -18,7 +18,7 @@ const words: Record<string, string> = {
   CSRF_PREVENTED: "The server refused a request that did not look like it came from the console (reload the page)",
   SERVICE_UNAVAILABLE: "The server's database is unavailable right now; try again in a moment",
   INTERNAL_SERVER_ERROR: "The server failed unexpectedly; its log says why",
-  CURSOR_EXPIRED: "The events next to this page were deleted by audit retention (older than the server keeps) while you were paging",
+  CURSOR_EXPIRED: "The events next to this page were deleted by audit retention (they were older than the server keeps) while you were paging",
   GRAPHQL_PARSE_FAILED: "The console sent a malformed request (a bug in the console)",
   GRAPHQL_VALIDATION_FAILED: "The console and the server disagree about the API (reload the page)",
 };
@@ -54,6 +54,11 @@ export function describeError(error: CombinedError | undefined | null): string |
     return required ? `${words.FORBIDDEN}: ${required.charAt(0).toLowerCase()}${required.slice(1)}. ${graphQLError.message}` : describeCode(code, graphQLError.message, field);
   });
   return [...new Set(sentences)].join(" ");
+}
+
+/** An error code in words, without the server's detail (undefined for a code this console does not know). */
+export function codeInWords(code: string): string | undefined {
+  return words[code];
 }
 
 /** A refusal with this code (GraphQL `extensions.code`, or the `code` of an HTTP route's JSON) in words, then the server's detail. */

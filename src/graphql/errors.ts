@@ -18,14 +18,19 @@ export function toGraphQLError(error: GatehouseError, path?: readonly (string | 
 }
 
 /**
- * The error of a field the caller may not resolve: UNAUTHENTICATED without a token, else FORBIDDEN
- * with what the field's rule requires (`extensions.required`, the declaration only).
+ * A refusal to read `target`: UNAUTHENTICATED without a token, else FORBIDDEN with `message` and
+ * what the rule requires (`extensions.required`, the declaration only; looked up only then).
  */
+function refusal(context: GraphQLContext, target: string, message: string, required: () => ReturnType<typeof requiredFor>): GraphQLError {
+  if (!context.principal) return toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${target}.`));
+  const requirement = required();
+  return new GraphQLError(message, { extensions: { code: "FORBIDDEN", ...(requirement ? { required: requirement } : {}) } });
+}
+
+/** The error of a field the caller may not resolve. */
 export function forbidden(context: GraphQLContext, info: GraphQLResolveInfo): GraphQLError {
   const field = `${info.parentType.name}.${info.fieldName}`;
-  if (!context.principal) return toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${field}.`));
-  const required = requiredFor(info.parentType.getFields()[info.fieldName], info.parentType);
-  return new GraphQLError(`Not authorized to read ${field}.`, { extensions: { code: "FORBIDDEN", ...(required ? { required } : {}) } });
+  return refusal(context, field, `Not authorized to read ${field}.`, () => requiredFor(info.parentType.getFields()[info.fieldName], info.parentType));
 }
 
 /**
@@ -33,9 +38,7 @@ export function forbidden(context: GraphQLContext, info: GraphQLResolveInfo): Gr
  * resolves to null with this error, which names the type and what its rule requires.
  */
 export function forbiddenObject(context: GraphQLContext, type: GraphQLObjectType): GraphQLError {
-  if (!context.principal) return toGraphQLError(new GatehouseError("UNAUTHENTICATED", `Authentication is required to read ${type.name}.`));
-  const required = requiredFor(undefined, type);
-  return new GraphQLError(`Not authorized to read this ${type.name}.`, { extensions: { code: "FORBIDDEN", ...(required ? { required } : {}) } });
+  return refusal(context, type.name, `Not authorized to read this ${type.name}.`, () => requiredFor(undefined, type));
 }
 
 /** The database is unavailable: a retryable refusal, distinct from a bug. */

@@ -3,6 +3,7 @@ import { Alert, Button, Code, Group, Stack, Text, TextInput, Title } from "@mant
 import { useState } from "react";
 import { type CombinedError, useQuery } from "urql";
 import { ErrorAlert, formatDate, usePages } from "../components/common.tsx";
+import { codeInWords } from "../errors.ts";
 import { ConnectionTable } from "../components/list-page.tsx";
 import { graphql } from "../graphql.ts";
 
@@ -50,7 +51,7 @@ export function AuditLogPage() {
         <Alert color="yellow" title="Those events are gone" role="alert">
           <Stack gap="xs">
             <Text size="sm">
-              The events next to this page were deleted by audit retention (they were older than the server keeps) while you were paging.
+              {codeInWords("CURSOR_EXPIRED")}.
             </Text>
             <Group>
               <Button size="xs" onClick={() => pages.resume(expired.currentCursor, expired.newer)}>
