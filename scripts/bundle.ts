@@ -4,10 +4,12 @@
 // start (docs/performance.md, "Start"). Code loaded by a dynamic import (the server for `serve`, the
 // development playground, each command's work) stays in chunks of its own, loaded only when used.
 // Usage: tsx scripts/bundle.ts [outdir]   (default dist; the folder is emptied first)
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Metafile, build } from "esbuild";
+import { type Metafile, type Plugin, build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -35,6 +37,32 @@ const COMMONJS_GLOBALS = [
   `const __dirname = __gatehouseDirname(__filename);`,
 ].join("\n");
 
+/**
+ * graphql 16 has no "exports" map, so esbuild (`platform: "node"`) resolves `graphql` to its
+ * CommonJS build, wrapped by `__toESM`: every `graphql.X` the bundled executor, Pothos and Yoga read
+ * was then a getter call (esbuild's, then graphql's own re-export), 5-7% of the member page's CPU.
+ * This resolves `graphql` and each `graphql/<path>` (imported or required) to the package's ES
+ * module build (`<path>.mjs`, `<path>/index.mjs`) instead, so the bundle holds exactly one copy of
+ * graphql-js, linked directly (two copies would break its `instanceof` checks: "Cannot use
+ * GraphQLSchema from another module or realm"). A path with no ES module file fails the build
+ * rather than bring the CommonJS copy back; test/cli/bundle.test.ts checks the bundle's inputs.
+ */
+function graphqlModuleBuild(): Plugin {
+  const packageDir = dirname(createRequire(join(root, "package.json")).resolve("graphql/package.json"));
+  return {
+    name: "graphql-module-build",
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^graphql(\/.*)?$/ }, ({ path }) => {
+        const subpath = path.slice("graphql".length).replace(/^\//, "").replace(/\.m?js$/, "");
+        const candidates = subpath ? [`${subpath}.mjs`, `${subpath}/index.mjs`] : ["index.mjs"];
+        const found = candidates.map((candidate) => join(packageDir, candidate)).find((file) => existsSync(file));
+        if (!found) return { errors: [{ text: `graphql has no ES module build of "${path}"` }] };
+        return { path: found };
+      });
+    },
+  };
+}
+
 export async function bundle(outdir: string): Promise<Metafile> {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
@@ -51,6 +79,7 @@ export async function bundle(outdir: string): Promise<Metafile> {
     chunkNames: "[name]-[hash]",
     external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
     banner: { js: COMMONJS_GLOBALS },
+    plugins: [graphqlModuleBuild()],
     sourcemap: "linked",
     metafile: true,
     logLevel: "warning",

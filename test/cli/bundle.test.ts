@@ -2,12 +2,13 @@
 // package.json's `bin` runs that bundle. What a production start loads is the bundle's static
 // module graph from cli.js, the server's chunk and the server stack's (which the server imports
 // while the database opens); development-only code must stay out of it.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundle } from "../../scripts/bundle.js";
+import { EXTERNAL, bundle } from "../../scripts/bundle.js";
 import { serve } from "../support/cli.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -65,6 +66,57 @@ describe("npm run build", () => {
   });
 });
 
+/** An import or require of graphql (or one of its paths) in JavaScript source. */
+const LOADS_GRAPHQL = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']graphql(?:\/[^"']*)?["']/;
+
+/** The installed folder of package `name` as Node finds it from `from` (a package folder), or undefined. */
+function packageFolder(name: string, from: string): string | undefined {
+  for (let folder = from; ; folder = dirname(folder)) {
+    const candidate = join(folder, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return candidate;
+    if (folder === dirname(folder)) return undefined;
+  }
+}
+
+/** The JavaScript files of `folder` that load graphql, its own nested node_modules aside. */
+async function filesLoadingGraphql(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    const file = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !/\.[cm]?js$/.test(entry.name) || file.slice(folder.length).includes("/node_modules/")) continue;
+    if (LOADS_GRAPHQL.test(await readFile(file, "utf8"))) found.push(file.slice(root.length));
+  }
+  return found;
+}
+
+describe("graphql-js in the bundle", () => {
+  // Its CommonJS build, wrapped for ES modules, made every graphql-js call of the executor, Pothos and
+  // Yoga a getter call; and a second copy breaks graphql-js's instanceof checks ("from another module or realm").
+  it("is graphql's ES module build, once", () => {
+    const files = Object.keys(metafile.inputs).filter((file) => file.startsWith("node_modules/graphql/"));
+    expect(files).toContain("node_modules/graphql/index.mjs");
+    expect(files.filter((file) => !file.endsWith(".mjs"))).toEqual([]);
+  });
+
+  it("is not loaded again at run time by a package left out of the bundle", async () => {
+    const seen = new Set<string>();
+    const pending = EXTERNAL.map((name) => packageFolder(name, root)).filter((folder) => folder !== undefined);
+    expect(pending.length).toBeGreaterThan(0);
+    const loading: string[] = [];
+    for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+      if (seen.has(folder)) continue;
+      seen.add(folder);
+      loading.push(...(await filesLoadingGraphql(folder)));
+      const pkg = JSON.parse(await readFile(join(folder, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+      for (const name of Object.keys(pkg.dependencies ?? {})) {
+        const dependency = packageFolder(name, folder);
+        if (dependency) pending.push(dependency);
+      }
+    }
+    expect(loading).toEqual([]);
+  }, 60_000);
+});
+
 describe("the bundle", () => {
   it("serves in production mode on a new embedded data folder", async () => {
     const dataDir = await mkdtemp(join(outdir, "data-"));
@@ -79,9 +131,13 @@ describe("the bundle", () => {
       const answer = await fetch(`${server.url}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: "{ __typename }" }),
+        // `_service` is printed by @apollo/subgraph (CommonJS, bundled) from the schema Pothos built:
+        // with two copies of graphql-js, its instanceof checks would fail.
+        body: JSON.stringify({ query: "{ __typename _service { sdl } }" }),
       });
-      expect(await answer.json()).toEqual({ data: { __typename: "Query" } });
+      const { data } = (await answer.json()) as { data: { __typename: string; _service: { sdl: string } } };
+      expect(data.__typename).toBe("Query");
+      expect(data._service.sdl).toContain("type Organization");
     } finally {
       expect(await server.stop()).toBe(0);
     }
