@@ -51,6 +51,14 @@ export interface AuthRule<Parent = unknown, Args = unknown> {
   readonly description: string;
   /** The scope-auth check for one parent object and its arguments. */
   readonly scopes: (parent: Parent, args: Args) => ScopeMap;
+  /**
+   * What a type's check depends on in the object, when many objects share it (the organization a
+   * membership belongs to): objects with the same key get the same answer, so a request evaluates
+   * the rule once per key (src/graphql/auth/plugin.ts). Rules whose scope map is one constant need
+   * none (scope-auth keeps a map's outcome by identity for the request), nor rules keyed by each
+   * object's own id.
+   */
+  readonly objectKey?: (parent: Parent) => string;
 }
 
 function constant(requirement: RuleRequirement, scopes: ScopeMap): AuthRule<unknown, unknown> {
@@ -180,5 +188,7 @@ export function inOrganization<Parent, Args>(options: {
         organizationPermission: { organizationId: options.organizationId(parent, args), permission: options.permission },
       },
     }),
+    // A type's rule is checked without arguments (the object's own, not a field's).
+    objectKey: (parent) => options.organizationId(parent, {} as Args),
   };
 }
