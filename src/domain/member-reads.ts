@@ -43,7 +43,7 @@ export interface PageRequest {
 interface Row {
   organization_id: string;
   user_id: string;
-  created_at: Date;
+  created_at: number;
   id: string;
   primary_email: string | null;
   name: string | null;
@@ -51,21 +51,23 @@ interface Row {
   avatar_url: string | null;
   mfa_enrolled: boolean;
   custom_data: User["customData"];
-  user_created_at: Date;
-  user_updated_at: Date;
+  user_created_at: number;
+  user_updated_at: number;
   role_ids: string[];
 }
 
-const MEMBER_COLUMNS = `m.organization_id, m.user_id, m.created_at,
+// Times as milliseconds since the epoch (float8, exact for timestamptz(3)): the driver parses a
+// number with parseFloat, a timestamptz with a date parser that was 1.6% of the page's CPU profile.
+const MEMBER_COLUMNS = `m.organization_id, m.user_id, (extract(epoch FROM m.created_at) * 1000)::float8 AS created_at,
   u.id, u.primary_email, u.name, u.username, u.avatar_url, u.mfa_enrolled, u.custom_data,
-  u.created_at AS user_created_at, u.updated_at AS user_updated_at,
+  (extract(epoch FROM u.created_at) * 1000)::float8 AS user_created_at, (extract(epoch FROM u.updated_at) * 1000)::float8 AS user_updated_at,
   ARRAY(SELECT r.role_id FROM organization_user_roles r WHERE r.organization_id = m.organization_id AND r.user_id = m.user_id) AS role_ids`;
 
 function memberOf(row: Row): MemberRow {
   return {
     organizationId: row.organization_id,
     userId: row.user_id,
-    createdAt: row.created_at,
+    createdAt: new Date(row.created_at),
     user: {
       id: row.id,
       primaryEmail: row.primary_email,
@@ -74,8 +76,8 @@ function memberOf(row: Row): MemberRow {
       avatarUrl: row.avatar_url,
       mfaEnrolled: row.mfa_enrolled,
       customData: row.custom_data,
-      createdAt: row.user_created_at,
-      updatedAt: row.user_updated_at,
+      createdAt: new Date(row.user_created_at),
+      updatedAt: new Date(row.user_updated_at),
     },
     roleIds: row.role_ids,
   };

@@ -173,6 +173,18 @@ describe("members", () => {
     expect(refusedBoth.errors?.length).toBe(1);
   });
 
+  it("show when each joined, and their user's times, to the millisecond", async () => {
+    ok(await gql(ADD, { input: { organizationId, userIds: users.map((user) => user.id) } }));
+    const data = ok(
+      await gql(`query ($id: ID!) { organization(id: $id) { members { edges { node { joinedAt user { id createdAt } } } } } }`, { id: organizationId }),
+    );
+    const { prisma } = gatehouse.server.db;
+    const rows = await prisma.organizationMembership.findMany({ where: { organizationId }, include: { user: true }, orderBy: [{ createdAt: "asc" }, { userId: "asc" }] });
+    expect(data.organization.members.edges.map((edge: { node: unknown }) => edge.node)).toEqual(
+      rows.map((row) => ({ joinedAt: row.createdAt.toISOString(), user: { id: row.userId, createdAt: row.user.createdAt.toISOString() } })),
+    );
+  });
+
   it("see template changes at once, in every organization", async () => {
     const [ada] = users;
     const other = (await gatehouse.fixtures.organization()).id;
