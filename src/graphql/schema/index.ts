@@ -1,5 +1,17 @@
 // The Gatehouse schema: each module registers its types on the shared builder.
-import { type GraphQLSchema, specifiedDirectives } from "graphql";
+import { printSubgraphSchema } from "@apollo/subgraph";
+import { EntityType, entitiesField, serviceField } from "@apollo/subgraph/dist/types.js";
+import { hasResolvableKey } from "@pothos/plugin-federation";
+import {
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLUnionType,
+  isObjectType,
+  lexicographicSortSchema,
+  specifiedDirectives,
+} from "graphql";
 import { type Builder, builder } from "../builder.js";
 import { GATEHOUSE_SPEC_URL, ORGANIZATION_SCOPED, organizationScopedDirective } from "../auth/directives.js";
 import "./scalars.js";
@@ -23,16 +35,67 @@ import "./webhooks.js";
 /** Federation v2.6 is the first with @authenticated, @requiresScopes and @policy together. */
 export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
 
-/** Builds the executable subgraph schema. Fails when a field has no authorization rule. */
+const FEDERATION_DIRECTIVES = ["@key", "@shareable", "@authenticated", "@requiresScopes"];
+
+/**
+ * Builds the executable subgraph schema. Fails when a field has no authorization rule.
+ *
+ * What Pothos's `builder.toSubGraphSchema` does (@pothos/plugin-federation 4.4.2, schema-builder.js),
+ * but for one thing: `_service { sdl }` is printed on its first query instead of while the schema is
+ * built. Pothos prints it at once, and that printing was the largest part of building the schema at
+ * every start (docs/performance.md, "Start"), for a field only routers read, at composition.
+ * test/federation/subgraph.test.ts checks the SDL is the committed schema.graphql.
+ */
 export function buildSchema(from: Builder = builder): GraphQLSchema {
-  return from.toSubGraphSchema({
-    linkUrl: FEDERATION_LINK,
-    federationDirectives: ["@key", "@shareable", "@authenticated", "@requiresScopes"],
-    // @organizationScoped survives composition into the supergraph, for routers and readers.
-    composeDirectives: [`@${ORGANIZATION_SCOPED}`],
+  const schema = from.toSchema({
     // `directives` replaces graphql-js's list rather than adding to it: keep @include, @skip,
     // @deprecated, @specifiedBy and @oneOf, which every client and tool expects.
     directives: [...specifiedDirectives, organizationScopedDirective],
     schemaDirectives: { link: { url: GATEHOUSE_SPEC_URL, import: [`@${ORGANIZATION_SCOPED}`] } },
+    extensions: {
+      directives: [
+        { name: "link", args: { url: FEDERATION_LINK, import: [...FEDERATION_DIRECTIVES, "@composeDirective"] } },
+        // @organizationScoped survives composition into the supergraph, for routers and readers.
+        { name: "composeDirective", args: { name: `@${ORGANIZATION_SCOPED}` } },
+      ],
+    },
   });
+  const queryType = schema.getQueryType();
+  if (!queryType) throw new Error("the schema has no Query type");
+  const types = schema.getTypeMap();
+  const entityTypes = Object.values(types).filter((type) => isObjectType(type) && hasResolvableKey(type)) as GraphQLObjectType[];
+  let sorted: GraphQLSchema | undefined;
+  let sdl: string | undefined;
+  const query: GraphQLObjectType = new GraphQLObjectType({
+    name: queryType.name,
+    description: queryType.description,
+    astNode: queryType.astNode,
+    extensions: queryType.extensions,
+    fields: () => ({
+      ...(entityTypes.length > 0 && {
+        _entities: {
+          ...entitiesField,
+          type: new GraphQLNonNull(
+            new GraphQLList(
+              new GraphQLUnionType({ ...EntityType.toConfig(), types: entityTypes.map((type) => (type === queryType ? query : type)) }),
+            ),
+          ),
+        },
+      }),
+      _service: { ...serviceField, resolve: () => ({ sdl: (sdl ??= printSubgraphSchema(sorted!)) }) },
+      ...queryType.toConfig().fields,
+    }),
+  });
+  sorted = lexicographicSortSchema(
+    new GraphQLSchema({
+      query,
+      mutation: schema.getMutationType(),
+      subscription: schema.getSubscriptionType(),
+      extensions: schema.extensions,
+      directives: schema.getDirectives(),
+      extensionASTNodes: schema.extensionASTNodes,
+      types: [...Object.values(types).filter((type) => type.name !== queryType.name), query],
+    }),
+  );
+  return sorted;
 }
