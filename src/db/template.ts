@@ -6,8 +6,8 @@
 // a second more). The template records the PGlite version and the checksum of each migration it
 // holds; one that does not match this build is not used, and the folder is created and migrated as
 // without a template. Never committed: it is built output.
-import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import type { Logger } from "../logger.js";
 import { installationPath } from "../paths.js";
 import { openEmbedded } from "./embedded.js";
@@ -112,11 +112,30 @@ export function fromTemplate(dir: string, migrations: Migration[], report: (look
     if (lookup.kind === "match") {
       const partial = `${pgdata}.partial`;
       await rm(partial, { recursive: true, force: true });
-      await cp(join(dir, PGDATA), partial, { recursive: true });
+      await copyFolder(join(dir, PGDATA), partial);
       await rename(partial, pgdata);
     }
     report(lookup);
   };
+}
+
+/**
+ * Copies the folder `from` (folders and regular files only, as PostgreSQL leaves a data folder) to
+ * `to`, which must not exist. Hand-written instead of `fs.cp`: for each of the template's ~1,100 files
+ * `fs.cp` stats the source, the destination and the destination's parents, then sets the mode
+ * afterwards; that was ~300 ms of the main thread's CPU in a new folder's start, where the template
+ * is this build's own output and the destination a folder nobody else writes. Here: one recursive
+ * listing, the folders in order (a parent sorts before its children), then every file copied at
+ * once (`copyFile` copies in the kernel, on libuv's threads, and gives the copy the source's mode).
+ */
+async function copyFolder(from: string, to: string): Promise<void> {
+  const entries = await readdir(from, { withFileTypes: true, recursive: true });
+  const odd = entries.find((entry) => !entry.isFile() && !entry.isDirectory());
+  if (odd) throw new Error(`${join(odd.parentPath, odd.name)} is neither a file nor a folder: the template is not a data folder`);
+  const target = (entry: (typeof entries)[number]) => join(to, relative(from, join(entry.parentPath, entry.name)));
+  await mkdir(to);
+  for (const folder of entries.filter((entry) => entry.isDirectory()).map(target).sort()) await mkdir(folder);
+  await Promise.all(entries.filter((entry) => entry.isFile()).map((entry) => copyFile(join(entry.parentPath, entry.name), target(entry))));
 }
 
 /** How start-up logs what it found: a mismatch is a warning (the start is slower than it should be). */
