@@ -28,8 +28,12 @@ FROM node:${NODE_VERSION}-bookworm-slim
 # fuzz mix on a 24 GB host, against ~130 MB live). 256 MB holds that mix and token load at ~400 MB
 # resident on PostgreSQL, ~470 MB embedded (docs/performance.md; 128 MB ran out of heap); give the container at least 512 MB
 # (PostgreSQL) or 768 MB (embedded). Override NODE_OPTIONS to change it.
+# One malloc arena: glibc gives each thread that allocates (V8's compiler threads, compiling PGlite's
+# WebAssembly at start) an arena of its own, which keeps what it freed: ~30-40 MB resident
+# (docs/performance.md, "Memory").
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=256 \
+    MALLOC_ARENA_MAX=1 \
     HOST=0.0.0.0 \
     PORT=4000 \
     GATEHOUSE_DATA_DIR=/var/lib/gatehouse
