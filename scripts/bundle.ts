@@ -5,7 +5,7 @@
 // development playground, each command's work) stays in chunks of its own, loaded only when used.
 // Usage: tsx scripts/bundle.ts [outdir]   (default dist; the folder is emptied first)
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,6 +63,38 @@ function graphqlModuleBuild(): Plugin {
   };
 }
 
+/** Prisma's WebAssembly query compiler for PostgreSQL, as the generated client imports it: base64 text. */
+const QUERY_COMPILER_BASE64 = "@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs";
+/** The same module as a binary file in the bundle's folder. */
+export const QUERY_COMPILER_FILE = "prisma-query-compiler.wasm";
+
+/**
+ * The generated client (src/generated/prisma/internal/class.ts) loads its query compiler from a 4.5 MB
+ * module of base64 text, decodes it and compiles it with the synchronous `new WebAssembly.Module`: at
+ * every start, on the main thread, ~60–150 ms (parsing the text, decoding, compiling), and the text
+ * stays in the JavaScript heap (~9 MB) for the process's life. Prisma's generator has no option for
+ * another loader, so the bundle changes those two lines of the generated code: the compiler is read
+ * from QUERY_COMPILER_FILE (written beside the bundle by `bundle`) and compiled by
+ * `WebAssembly.compile`, on V8's background threads. The build fails if the generated text changes.
+ */
+const queryCompilerFromFile: Plugin = {
+  name: "prisma-query-compiler-from-file",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]generated[\\/]prisma[\\/]internal[\\/]class\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const loading = /const \{ wasm \} = await import\("([^"]+)"\)\s*return await decodeBase64AsWasm\(wasm\)/;
+      const found = loading.exec(source);
+      if (found?.[1] !== QUERY_COMPILER_BASE64) {
+        throw new Error(`${args.path} no longer loads ${QUERY_COMPILER_BASE64} as scripts/bundle.ts expects: update queryCompilerFromFile`);
+      }
+      const fromFile =
+        `const { readFile } = await import("node:fs/promises")\n` +
+        `    return await WebAssembly.compile(await readFile(new URL(${JSON.stringify(`./${QUERY_COMPILER_FILE}`)}, import.meta.url)))`;
+      return { contents: source.replace(loading, fromFile), loader: "ts" };
+    });
+  },
+};
+
 export async function bundle(outdir: string): Promise<Metafile> {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
@@ -79,11 +111,13 @@ export async function bundle(outdir: string): Promise<Metafile> {
     chunkNames: "[name]-[hash]",
     external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
     banner: { js: COMMONJS_GLOBALS },
-    plugins: [graphqlModuleBuild()],
+    plugins: [graphqlModuleBuild(), queryCompilerFromFile],
     sourcemap: "linked",
     metafile: true,
     logLevel: "warning",
   });
+  const { wasm } = (await import(QUERY_COMPILER_BASE64)) as { wasm: string };
+  await writeFile(join(outdir, QUERY_COMPILER_FILE), Buffer.from(wasm, "base64"));
   return result.metafile;
 }
 

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXTERNAL, bundle } from "../../scripts/bundle.js";
+import { EXTERNAL, QUERY_COMPILER_FILE, bundle } from "../../scripts/bundle.js";
 import { serve } from "../support/cli.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -63,6 +63,13 @@ describe("npm run build", () => {
     for (const development of ["src/cli/playground.ts", "src/domain/demo.ts"]) expect(loaded).not.toContain(development);
     // GraphiQL's 9 MB bundle is imported on the first GraphiQL page, from node_modules.
     expect([...loaded].filter((file) => file.includes("render-graphiql"))).toEqual([]);
+  });
+
+  it("reads Prisma's query compiler from a WebAssembly file beside it, not from base64 text", async () => {
+    const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((imported) => imported.path));
+    expect(imports.filter((path) => path.includes("wasm-base64"))).toEqual([]);
+    const wasm = await readFile(join(outdir, QUERY_COMPILER_FILE));
+    expect(WebAssembly.validate(wasm)).toBe(true);
   });
 });
 
