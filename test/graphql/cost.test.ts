@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixtures } from "../support/fixtures.js";
 import { managementToken, organizationToken } from "../support/oauth.js";
-import { type GraphQLResponse, startTestServer, type TestServer } from "../support/server.js";
+import { type GraphQLResponse, startTestServer, statementsDuring, type TestServer } from "../support/server.js";
 import { subscribe } from "../support/subscriptions.js";
 
 let server: TestServer;
@@ -41,17 +41,6 @@ function costOf(response: GraphQLResponse): unknown {
   return (response.errors?.[0]?.extensions?.details as { cost?: number } | undefined)?.cost;
 }
 
-/** Runs `work` and returns the SQL statements Prisma sent meanwhile. */
-async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const stop = server.db.onQuery((event) => statements.push(event.query));
-  try {
-    await work();
-  } finally {
-    stop();
-  }
-  return statements;
-}
 
 describe("operation cost", () => {
   it.each([
@@ -59,7 +48,7 @@ describe("operation cost", () => {
     ["a member's organization token", () => member],
   ])("refuses the nested members query with n = 100 before it runs, with %s", async (_, token) => {
     let response: GraphQLResponse | undefined;
-    const statements = await statementsDuring(async () => {
+    const statements = await statementsDuring(server, async () => {
       response = await server.graphql(NESTED, { variables: { id: organizationId, n: 100 }, token: token() });
     });
     expect(response?.status).toBe(400);

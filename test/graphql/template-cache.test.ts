@@ -6,6 +6,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { useGatehouse } from "../support/gatehouse.js";
 import { ok } from "../support/graphql.js";
+import { statementsDuring } from "../support/server.js";
 
 const gatehouse = useGatehouse();
 const gql = gatehouse.admin;
@@ -34,17 +35,6 @@ async function organizationWithMember(permissions: string[]) {
   return { organizationId: organization.id, userId: user.id, role, tag };
 }
 
-/** The SQL statements the server sends while `work` runs. */
-async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const stop = gatehouse.server.db.onQuery((event) => statements.push(event.query));
-  try {
-    await work();
-  } finally {
-    stop();
-  }
-  return statements;
-}
 
 const readsTemplate = (sql: string) => /\b(organization_roles|organization_role_scopes|organization_scopes)\b/.test(sql);
 
@@ -52,7 +42,7 @@ describe("the member page's roles, from the template in memory", () => {
   it("read no template table once it is in memory", async () => {
     const { organizationId } = await organizationWithMember(["read"]);
     await memberOf(organizationId);
-    expect((await statementsDuring(() => memberOf(organizationId))).filter(readsTemplate)).toEqual([]);
+    expect((await statementsDuring(gatehouse.server, () => memberOf(organizationId))).filter(readsTemplate)).toEqual([]);
   });
 
   it("show a role renamed, a permission added or taken away, through the API, in the next read", async () => {

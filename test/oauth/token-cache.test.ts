@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { useGatehouse } from "../support/gatehouse.js";
 import { ok } from "../support/graphql.js";
 import { requestToken } from "../support/oauth.js";
+import { statementsDuring } from "../support/server.js";
 
 const gatehouse = useGatehouse();
 const gql = gatehouse.admin;
@@ -24,17 +25,6 @@ function organizationTokenFor(application: { id: string; secret: string }, organ
   return requestToken(gatehouse.server, { grant_type: "client_credentials", organization_id: organizationId }, { basic: [application.id, secret] });
 }
 
-/** The SQL statements the server sends while `work` runs. */
-async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const stop = gatehouse.server.db.onQuery((event) => statements.push(event.query));
-  try {
-    await work();
-  } finally {
-    stop();
-  }
-  return statements;
-}
 
 describe("tokens from cached facts", () => {
   it("cost one statement each once the facts are cached: the audit row's INSERT", async () => {
@@ -45,7 +35,7 @@ describe("tokens from cached facts", () => {
     expect((await organizationTokenFor(application, organization.id)).status).toBe(200);
     await managementRequest();
 
-    const statements = await statementsDuring(async () => {
+    const statements = await statementsDuring(gatehouse.server, async () => {
       for (let i = 0; i < 5; i += 1) {
         expect((await organizationTokenFor(application, organization.id)).status).toBe(200);
         expect((await managementRequest()).status).toBe(200);

@@ -64,3 +64,15 @@ export async function startTestServer({ env = {}, configure = (config) => config
     },
   };
 }
+
+/** The SQL statements `server` sends while `work` runs (its own, whoever caused them). */
+export async function statementsDuring(server: Pick<TestServer, "db">, work: () => Promise<unknown>): Promise<string[]> {
+  const statements: string[] = [];
+  const stop = server.db.onQuery((event) => statements.push(event.query));
+  try {
+    await work();
+  } finally {
+    stop();
+  }
+  return statements;
+}
