@@ -2,6 +2,7 @@
 // in the parent's own query, so a page of parents costs no query per role. Or, for the members'
 // roles and every role's permissions, from the template in memory (`TemplateCache`).
 import { isThenable } from "@pothos/core";
+import type { TemplateSnapshot } from "../domain/template-cache.js";
 import type { GraphQLContext } from "./context.js";
 
 /** Field options for `t.field`: the roles, by name, as `ref`. */
@@ -25,23 +26,23 @@ export function linkedRoles<Ref, Relation extends string>(ref: Ref, relation: Re
 }
 
 /**
- * The roles of these ids, by name, from the template in memory (`context.template`): at once,
- * unless the template must be read first. The lists are shared between members holding the same
- * roles (a page's members mostly do), and never changed.
+ * What `read` takes from the template in memory (`context.template`) that knows `roleIds`: at once,
+ * unless the template must be read first.
  */
-export function templateRoles(context: GraphQLContext, roleIds: readonly string[]) {
+function fromTemplate<T>(context: GraphQLContext, roleIds: string | readonly string[], read: (template: TemplateSnapshot) => T): T | Promise<T> {
   const template = context.template.knowing(roleIds);
-  return isThenable(template) ? template.then((known) => known.rolesOf(roleIds)) : template.rolesOf(roleIds);
+  return isThenable(template) ? template.then(read) : read(template);
 }
+
+/**
+ * The roles of these ids, by name, from the template in memory. The lists are shared between
+ * members holding the same roles (a page's members mostly do), and never changed.
+ */
+export const templateRoles = (context: GraphQLContext, roleIds: readonly string[]) => fromTemplate(context, roleIds, (known) => known.rolesOf(roleIds));
 
 /** The organization permissions these roles grant, sorted, from the template in memory. */
-export function templatePermissions(context: GraphQLContext, roleIds: readonly string[]) {
-  const template = context.template.knowing(roleIds);
-  return isThenable(template) ? template.then((known) => known.permissionsOf(roleIds)) : template.permissionsOf(roleIds);
-}
+export const templatePermissions = (context: GraphQLContext, roleIds: readonly string[]) =>
+  fromTemplate(context, roleIds, (known) => known.permissionsOf(roleIds));
 
 /** The organization permissions a role grants, by name, from the template in memory. */
-export function templateScopes(context: GraphQLContext, roleId: string) {
-  const template = context.template.knowing(roleId);
-  return isThenable(template) ? template.then((known) => known.scopesOf(roleId)) : template.scopesOf(roleId);
-}
+export const templateScopes = (context: GraphQLContext, roleId: string) => fromTemplate(context, roleId, (known) => known.scopesOf(roleId));
