@@ -6,11 +6,14 @@
 // `--members` organization, test/support/world.ts's MEMBER_PAGE). Start-up is excluded from
 // nothing (the profile covers the process's life). Prints where the samples went: by component
 // (Gatehouse's code, each package, garbage collection, Node's internals) and the top functions by
-// self time. Each load also prints the server's CPU time per request (/proc/<pid>/stat), which a
+// self time. Each load also prints the server's CPU time per request (/proc/<pid>/stat; in brackets,
+// its main thread's, the event loop that serves every request: the part one process cannot spread), which a
 // loaded machine disturbs far less than requests per second: `--cpu-only` measures just that,
 // without the profiler, to compare two builds. Beside it: the CPU per request of the server's
 // PostgreSQL backends (on this machine, found through pg_stat_activity) and of the load generator
-// (autocannon runs in this process), which share the same cores. `--kinds organization,management,…`
+// (autocannon runs in this process), which share the same cores; for tokens on PostgreSQL, the audit
+// rows per INSERT (the group commit's batch size: each INSERT is a transaction, counted by its rows'
+// `xmin`). `--kinds organization,management,…`
 // sets which token loads run, in which order (a process's first load costs the most).
 // `--allocations` also samples what the server allocates, freed objects included
 // (bench/allocation-sampler.mjs), and prints the functions that allocate the most: garbage
@@ -96,19 +99,24 @@ try {
     // Untimed first: the JIT, the pools and the caches (the second load would otherwise look cheaper).
     await load({ url: `${service.url}${request.path}`, seconds: 2, headers: request.headers, body: request.body });
     const backends = values.backend === "postgres" ? await postgresBackendsCpu(databaseName) : undefined;
+    const auditBefore = values.work === "tokens" && values.backend === "postgres" ? await lastAuditId(databaseName) : undefined;
     const cpuBefore = service.cpuMs();
+    const mainThreadBefore = cpuMsOf(service.pid, service.pid);
     const loaderBefore = process.cpuUsage();
     const result = await load({ url: `${service.url}${request.path}`, seconds, headers: request.headers, body: request.body });
     const cpuPerRequest = (service.cpuMs() - cpuBefore) / Math.max(result.requests, 1);
+    const mainThreadPerRequest = (cpuMsOf(service.pid, service.pid) - mainThreadBefore) / Math.max(result.requests, 1);
     const backendsPerRequest = ((await backends?.stop()) ?? 0) / Math.max(result.requests, 1);
     const loader = process.cpuUsage(loaderBefore);
+    const inserts = auditBefore === undefined ? undefined : await auditInsertsSince(databaseName, auditBefore);
     const loaderPerRequest = (loader.user + loader.system) / 1000 / Math.max(result.requests, 1);
     const unit = values.work === "tokens" ? "tok/s" : "req/s";
     console.log(
       `${values.work}, ${name}: ${Math.round(result.requestsPerSecond)} ${unit}, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-        `${result.errors} errors; server CPU ${cpuPerRequest.toFixed(2)} ms per request` +
+        `${result.errors} errors; server CPU ${cpuPerRequest.toFixed(2)} ms per request (main thread ${mainThreadPerRequest.toFixed(2)})` +
         (values.backend === "postgres" ? `, its PostgreSQL backends ${backendsPerRequest.toFixed(2)} ms` : "") +
-        `; load generator (autocannon, this process) ${loaderPerRequest.toFixed(2)} ms`,
+        `; load generator (autocannon, this process) ${loaderPerRequest.toFixed(2)} ms` +
+        (inserts ? `; audit rows per INSERT ${(inserts.rows / Math.max(inserts.statements, 1)).toFixed(2)} (${inserts.statements} INSERTs)` : ""),
     );
   }
   await service.stop();
@@ -169,6 +177,38 @@ async function postgresBackendsCpu(database: string): Promise<{ stop(): Promise<
       return total;
     },
   };
+}
+
+/** The newest audit event's id (the token loads' rows come after it). */
+async function lastAuditId(database: string): Promise<string> {
+  return withDatabase(database, async (client) => (await client.query<{ id: string }>('SELECT COALESCE(max("id"), 0)::text AS "id" FROM "audit_events"')).rows[0]!.id);
+}
+
+/**
+ * Audit rows written after `afterId`, and in how many INSERTs: each audit INSERT of the token
+ * endpoint is a transaction of its own, so the rows' distinct `xmin` (the inserting transaction)
+ * counts the statements, without instrumenting the server.
+ */
+async function auditInsertsSince(database: string, afterId: string): Promise<{ rows: number; statements: number }> {
+  return withDatabase(database, async (client) => {
+    const { rows } = await client.query<{ rows: number; statements: number }>(
+      'SELECT count(*)::integer AS "rows", count(DISTINCT "xmin"::text)::integer AS "statements" FROM "audit_events" WHERE "id" > $1::bigint',
+      [afterId],
+    );
+    return rows[0]!;
+  });
+}
+
+async function withDatabase<T>(database: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(benchPostgresUrl);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
 }
 
 interface Profile {
