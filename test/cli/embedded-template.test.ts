@@ -1,7 +1,7 @@
 // The embedded database's template (`gatehouse build-template`, run by `npm run build`): a new data
 // folder is created from it instead of initdb and the migrations; a template that does not match
 // this build's migrations is ignored, and the folder is created and migrated as without one.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -55,8 +55,10 @@ if (testBackend === "embedded") {
     });
 
     it("ignores a template whose migrations' checksums differ from this build's, and migrates instead", async () => {
+      // This build's template, copied (a second build-template would write the same folder, at the
+      // cost of another initdb and every migration), with one checksum in its manifest changed.
       const edited = join(root, "edited");
-      await runCli(["build-template", "--output", edited]);
+      await cp(template, edited, { recursive: true });
       const manifestFile = join(edited, "manifest.json");
       const manifest = JSON.parse(await readFile(manifestFile, "utf8")) as { migrations: { name: string; checksum: string }[] };
       manifest.migrations[1]!.checksum = "0".repeat(64);
