@@ -32,11 +32,8 @@ function createProgram(): Command {
     .description("Print the GraphQL schema (federation subgraph SDL, with its directives).")
     .option("-o, --output <file>", "write to a file instead of standard output")
     .action(async (options: { output?: string }) => {
-      const [{ printSubgraphSchema }, { buildSchema }] = await Promise.all([
-        import("@apollo/subgraph"),
-        import("./graphql/schema/index.js"),
-      ]);
-      const sdl = `${printSubgraphSchema(buildSchema())}\n`;
+      const { buildSchema, printSubgraphSdl } = await import("./graphql/schema/index.js");
+      const sdl = `${printSubgraphSdl(buildSchema())}\n`;
       if (options.output) await writeFile(options.output, sdl);
       else process.stdout.write(sdl);
     });

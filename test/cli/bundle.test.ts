@@ -2,10 +2,12 @@
 // package.json's `bin` runs that bundle. What a production start loads is the bundle's static
 // module graph from cli.js, the server's chunk and the server stack's (which the server imports
 // while the database opens); development-only code must stay out of it.
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXTERNAL, QUERY_COMPILER_FILE, bundle } from "../../scripts/bundle.js";
@@ -150,4 +152,12 @@ describe("the bundle", () => {
       expect(await server.stop()).toBe(0);
     }
   }, 180_000);
+
+  it("prints the committed schema.graphql with print-schema", async () => {
+    // The CLI's own command, from the bundle: a package it loaded apart from the server's chunks
+    // could reach it in a shape the TypeScript sources never see (a CommonJS module's dynamic
+    // import yields only a default export there).
+    const { stdout } = await promisify(execFile)(process.execPath, [join(outdir, "cli.js"), "print-schema"], { maxBuffer: 16 * 1024 * 1024 });
+    expect(stdout).toBe(await readFile(join(root, "schema.graphql"), "utf8"));
+  }, 60_000);
 });

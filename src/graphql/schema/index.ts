@@ -38,6 +38,16 @@ export const FEDERATION_LINK = "https://specs.apollo.dev/federation/v2.6";
 const FEDERATION_DIRECTIVES = ["@key", "@shareable", "@authenticated", "@requiresScopes"];
 
 /**
+ * The subgraph SDL routers read from `_service { sdl }`, and `gatehouse print-schema` writes to
+ * schema.graphql. One place that calls @apollo/subgraph: in the bundle a dynamic `import()` of that
+ * CommonJS package yields only a default export (esbuild's code splitting), so the CLI must not
+ * import it on its own (test/cli/bundle.test.ts runs the bundle's print-schema).
+ */
+export function printSubgraphSdl(schema: GraphQLSchema): string {
+  return printSubgraphSchema(schema);
+}
+
+/**
  * Builds the executable subgraph schema. Fails when a field has no authorization rule.
  *
  * What Pothos's `builder.toSubGraphSchema` does (@pothos/plugin-federation 4.4.2, schema-builder.js),
@@ -82,7 +92,7 @@ export function buildSchema(from: Builder = builder): GraphQLSchema {
           ),
         },
       }),
-      _service: { ...serviceField, resolve: () => ({ sdl: (sdl ??= printSubgraphSchema(sorted!)) }) },
+      _service: { ...serviceField, resolve: () => ({ sdl: (sdl ??= printSubgraphSdl(sorted!)) }) },
       ...queryType.toConfig().fields,
     }),
   });
