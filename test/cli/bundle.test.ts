@@ -73,6 +73,21 @@ describe("npm run build", () => {
     const wasm = await readFile(join(outdir, QUERY_COMPILER_FILE));
     expect(WebAssembly.validate(wasm)).toBe(true);
   });
+
+  it("imports no bundled package dynamically as a bare default export", () => {
+    // With code splitting, esbuild turns `await import("pkg")` of a CommonJS package into a chunk
+    // exporting only `default` (module.exports): its named exports are undefined there, though they
+    // work under tsx. Such a package is imported statically by a module of ours, which the dynamic
+    // import then loads (as the CLI's print-schema does through src/graphql/schema/index.ts).
+    const defaultOnly = Object.values(metafile.outputs).flatMap((output) =>
+      output.imports
+        .filter((imported) => imported.kind === "dynamic-import" && !imported.external)
+        .map((imported) => metafile.outputs[imported.path]!)
+        .filter((target) => target.entryPoint?.startsWith("node_modules/") && target.exports.join() === "default")
+        .map((target) => target.entryPoint),
+    );
+    expect(defaultOnly).toEqual([]);
+  });
 });
 
 /** An import or require of graphql (or one of its paths) in JavaScript source. */

@@ -41,7 +41,6 @@ function costOf(response: GraphQLResponse): unknown {
   return (response.errors?.[0]?.extensions?.details as { cost?: number } | undefined)?.cost;
 }
 
-
 describe("operation cost", () => {
   it.each([
     ["a management token", () => management],

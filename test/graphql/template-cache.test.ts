@@ -35,7 +35,6 @@ async function organizationWithMember(permissions: string[]) {
   return { organizationId: organization.id, userId: user.id, role, tag };
 }
 
-
 const readsTemplate = (sql: string) => /\b(organization_roles|organization_role_scopes|organization_scopes)\b/.test(sql);
 
 describe("the member page's roles, from the template in memory", () => {

@@ -25,7 +25,6 @@ function organizationTokenFor(application: { id: string; secret: string }, organ
   return requestToken(gatehouse.server, { grant_type: "client_credentials", organization_id: organizationId }, { basic: [application.id, secret] });
 }
 
-
 describe("tokens from cached facts", () => {
   it("cost one statement each once the facts are cached: the audit row's INSERT", async () => {
     const { organization, application } = await machineMember(["read:organization"]);
